@@ -1,0 +1,77 @@
+//! Engine configuration: every tunable with a documented default.
+//!
+//! The same structure comes from a TOML file (CLI) or a plain object (WASM). Unknown keys are
+//! an error that names the key, so a misspelt threshold never silently falls back to its
+//! default.
+
+use serde::{Deserialize, Serialize};
+
+/// Settings of an [`crate::Engine`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EngineConfig {
+    /// Mail domains of the tenant (`contoso.com`, `contoso.onmicrosoft.com`). Forwarding to
+    /// them is internal. When empty, the acting user's own domain counts as internal.
+    pub tenant_domains: Vec<String>,
+    /// Records larger than this are rejected without being buffered. Default 16 MiB.
+    pub max_record_bytes: usize,
+    /// How many rejections are kept with their location; all are counted. Default 1000.
+    pub max_rejections_kept: usize,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        Self {
+            tenant_domains: Vec::new(),
+            max_record_bytes: 16 << 20,
+            max_rejections_kept: 1000,
+        }
+    }
+}
+
+impl EngineConfig {
+    /// True when `domain` (any case) is one of the tenant's domains or a subdomain of one.
+    pub fn is_tenant_domain(&self, domain: &str) -> bool {
+        self.tenant_domains
+            .iter()
+            .any(|tenant| domain_within(domain, tenant))
+    }
+}
+
+/// True when `domain` equals `parent` or is a subdomain of it, ignoring case.
+pub fn domain_within(domain: &str, parent: &str) -> bool {
+    let domain = domain.trim_end_matches('.');
+    let parent = parent.trim_end_matches('.');
+    if domain.eq_ignore_ascii_case(parent) {
+        return true;
+    }
+    domain.len() > parent.len()
+        && domain.as_bytes()[domain.len() - parent.len() - 1] == b'.'
+        && domain[domain.len() - parent.len()..].eq_ignore_ascii_case(parent)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_keys_are_named() {
+        let error = serde_json::from_str::<EngineConfig>(r#"{"tenant_domain":["x"]}"#)
+            .expect_err("misspelt key");
+        assert!(error.to_string().contains("tenant_domain"), "{error}");
+    }
+
+    #[test]
+    fn missing_keys_take_defaults() {
+        let config: EngineConfig = serde_json::from_str("{}").expect("empty object");
+        assert_eq!(config, EngineConfig::default());
+    }
+
+    #[test]
+    fn subdomains_are_within_but_lookalikes_are_not() {
+        assert!(domain_within("contoso.com", "Contoso.com"));
+        assert!(domain_within("mail.contoso.com", "contoso.com"));
+        assert!(!domain_within("evilcontoso.com", "contoso.com"));
+        assert!(!domain_within("contoso.com.evil.example", "contoso.com"));
+    }
+}

@@ -1,0 +1,33 @@
+//! Detectors: one file per detection, each with a stable id.
+//!
+//! A detector sees every event in event-time order and emits one finding per episode. It holds
+//! whatever keyed state its logic needs; the engine owns the detectors and routes events to
+//! them.
+
+pub mod inbox_rule_exfiltration;
+
+use crate::config::EngineConfig;
+use crate::event::Event;
+use crate::finding::Finding;
+
+/// The ATT&CK technique for compromised email accounts.
+pub const T1586_002: &str = "T1586.002";
+/// The ATT&CK tactic of T1586.
+pub const RESOURCE_DEVELOPMENT: &str = "Resource Development";
+
+/// One detection.
+pub trait Detector {
+    /// The stable id, e.g. `inbox_rule_exfiltration`.
+    fn id(&self) -> &'static str;
+    /// Looks at one event; pushes the findings it completes.
+    fn observe(&mut self, event: &Event, findings: &mut Vec<Finding>);
+    /// The input is over: pushes the findings still open.
+    fn finish(&mut self, _findings: &mut Vec<Finding>) {}
+}
+
+/// Every detection, configured.
+pub fn all(config: &EngineConfig) -> Vec<Box<dyn Detector>> {
+    vec![Box::new(
+        inbox_rule_exfiltration::InboxRuleExfiltration::new(config),
+    )]
+}

@@ -1,0 +1,32 @@
+//! mailhound-core: detection of compromised Microsoft 365 mail accounts and address
+//! enumeration in exported telemetry.
+//!
+//! The pipeline:
+//!
+//! ```text
+//! bytes ─▶ framing (records out of a JSON array or NDJSON stream, any chunking)
+//!       ─▶ decode (source record ─▶ normalised Event, or ignored / rejected with a reason)
+//!       ─▶ detectors (one per detection id) ─▶ Finding (with evidence record ids)
+//! ```
+//!
+//! The crate does no I/O, reads no clock and asks the OS for no randomness, so it compiles
+//! unchanged for `wasm32-unknown-unknown`: the browser page, an edge function and the
+//! command-line tool all run this same code. Time comes only from event timestamps.
+
+pub mod accounting;
+pub mod config;
+pub mod decode;
+pub mod detect;
+pub mod engine;
+pub mod event;
+pub mod finding;
+pub mod framing;
+pub mod net;
+pub mod time;
+
+pub use accounting::{Location, Rejection, Stats};
+pub use config::EngineConfig;
+pub use engine::{Engine, EngineError, ScanOutput, scan};
+pub use event::{Event, EventKind};
+pub use finding::{Confidence, Entity, EntityKind, Finding, Severity};
+pub use time::Timestamp;
