@@ -142,7 +142,7 @@ fn summary(actor: &str, rule: &MailboxRule, destinations: &[&str], external: &[&
         crate::event::RuleOperation::NewInboxRule => "created",
         crate::event::RuleOperation::SetInboxRule => "changed",
     });
-    let name = rule.name.as_deref().unwrap_or("?");
+    let name = rule.name.as_deref().unwrap_or("(unnamed)");
     let what = if !external.is_empty() {
         format!(
             "forwarding mail outside the tenant to {}",

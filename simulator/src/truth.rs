@@ -1,0 +1,71 @@
+//! The ground truth of a simulation: what was injected and what must (not) be detected.
+
+use serde::{Deserialize, Serialize};
+
+/// Everything the simulator injected, written as `truth.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Truth {
+    /// The seed of the run.
+    pub seed: u64,
+    /// Start of the simulated period (RFC 3339).
+    pub start: String,
+    /// The tenant's primary domain.
+    pub domain: String,
+    /// Number of users in the tenant.
+    pub users: usize,
+    /// Every injected attack and benign look-alike.
+    pub scenarios: Vec<ScenarioTruth>,
+}
+
+/// Whether a scenario is an attack or a harmless activity that resembles one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScenarioKind {
+    /// An attack: its detections must fire.
+    Attack,
+    /// A benign look-alike: the named detections must stay silent.
+    Lookalike,
+}
+
+/// An entity a scenario is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TruthEntity {
+    /// `user` or `ip`.
+    pub kind: String,
+    /// The UPN or address.
+    pub value: String,
+}
+
+/// One injected scenario.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScenarioTruth {
+    /// Stable scenario id, e.g. `inbox_rule_creation`.
+    pub id: String,
+    /// Attack or look-alike.
+    pub kind: ScenarioKind,
+    /// ATT&CK technique of an attack.
+    pub technique: Option<String>,
+    /// One sentence on what was played.
+    pub description: String,
+    /// Who or what it involves.
+    pub entities: Vec<TruthEntity>,
+    /// Time of its first record (RFC 3339).
+    pub first_seen: String,
+    /// Time of its last record (RFC 3339).
+    pub last_seen: String,
+    /// The log sources that carry its traces (file names).
+    pub sources: Vec<String>,
+    /// Ids of the records it wrote.
+    pub records: Vec<String>,
+    /// What the engine must do about it.
+    pub expect: Expectation,
+}
+
+/// Which detections must fire, and which must not.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Expectation {
+    /// Detection ids that must produce a finding citing this scenario's records.
+    pub must_fire: Vec<String>,
+    /// Detection ids that must not produce a finding citing this scenario's records.
+    pub must_not_fire: Vec<String>,
+}

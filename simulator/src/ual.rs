@@ -1,0 +1,226 @@
+//! Audit-log records in the Management Activity API's shape.
+//!
+//! Field names, value types and quirks follow real records: `CreationTime` without zone
+//! designator, `RecordType` as an integer, `ResultStatus` `"True"` for admin cmdlets and
+//! `"Succeeded"` for mailbox items, `ClientIP` sometimes with a port or a `::ffff:` prefix,
+//! parameter values always strings.
+
+use crate::ids;
+use crate::tenant::{Tenant, User};
+use chrono::{DateTime, Utc};
+use rand::RngExt;
+use serde_json::{Value, json};
+
+/// The audit-record time format: UTC, no zone designator, no fraction.
+const CREATION_TIME: &str = "%Y-%m-%dT%H:%M:%S";
+
+/// Records collected during a simulation, written in time order.
+#[derive(Debug, Default)]
+pub struct AuditLog {
+    records: Vec<(DateTime<Utc>, u64, Value)>,
+}
+
+impl AuditLog {
+    fn push(&mut self, time: DateTime<Utc>, record: Value) {
+        let sequence = self.records.len() as u64;
+        self.records.push((time, sequence, record));
+    }
+
+    /// The records as one JSON array, one record per line, ordered by time.
+    pub fn into_json_array(mut self) -> String {
+        self.records
+            .sort_by_key(|(time, sequence, _)| (*time, *sequence));
+        let lines: Vec<String> = self
+            .records
+            .iter()
+            .map(|(_, _, record)| record.to_string())
+            .collect();
+        format!("[\n{}\n]\n", lines.join(",\n"))
+    }
+}
+
+/// What every record of one simulated tenant shares.
+pub struct Context<'a> {
+    /// The tenant.
+    pub tenant: &'a Tenant,
+}
+
+impl Context<'_> {
+    fn common(
+        &self,
+        rng: &mut impl RngExt,
+        time: DateTime<Utc>,
+        operation: &str,
+        record_type: u32,
+        user: &User,
+        workload: &str,
+    ) -> (String, serde_json::Map<String, Value>) {
+        let id = ids::guid(rng);
+        let mut record = serde_json::Map::new();
+        record.insert(
+            "CreationTime".into(),
+            json!(time.format(CREATION_TIME).to_string()),
+        );
+        record.insert("Id".into(), json!(id));
+        record.insert("Operation".into(), json!(operation));
+        record.insert("OrganizationId".into(), json!(self.tenant.organization_id));
+        record.insert("RecordType".into(), json!(record_type));
+        record.insert("UserKey".into(), json!(user.puid));
+        record.insert("UserType".into(), json!(0));
+        record.insert("Version".into(), json!(1));
+        record.insert("Workload".into(), json!(workload));
+        record.insert("UserId".into(), json!(user.upn));
+        (id, record)
+    }
+
+    /// An Exchange admin cmdlet record (RecordType 1), e.g. `New-InboxRule`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn cmdlet(
+        &self,
+        rng: &mut impl RngExt,
+        log: &mut AuditLog,
+        time: DateTime<Utc>,
+        operation: &str,
+        user: &User,
+        client_ip: &str,
+        object_id: &str,
+        parameters: &[(&str, String)],
+    ) -> String {
+        let (id, mut record) = self.common(rng, time, operation, 1, user, "Exchange");
+        record.insert("AppId".into(), json!(""));
+        record.insert("ClientAppId".into(), json!(""));
+        record.insert("ClientIP".into(), json!(client_ip));
+        record.insert("ExternalAccess".into(), json!(false));
+        record.insert("ObjectId".into(), json!(object_id));
+        record.insert("OrganizationName".into(), json!(self.tenant.onmicrosoft()));
+        record.insert(
+            "OriginatingServer".into(),
+            json!(format!(
+                "PH0PR14MB{:04} (15.20.{}.025)\r\n",
+                rng.random_range(1000..9999),
+                rng.random_range(3000..8000)
+            )),
+        );
+        let parameters: Vec<Value> = parameters
+            .iter()
+            .map(|(name, value)| json!({"Name": name, "Value": value}))
+            .collect();
+        record.insert("Parameters".into(), Value::Array(parameters));
+        record.insert("ResultStatus".into(), json!("True"));
+        record.insert("SessionId".into(), json!(ids::guid(rng)));
+        log.push(time, Value::Object(record));
+        id
+    }
+
+    /// A `Send` mailbox record (RecordType 2).
+    pub fn send(
+        &self,
+        rng: &mut impl RngExt,
+        log: &mut AuditLog,
+        time: DateTime<Utc>,
+        user: &User,
+        client_ip: &str,
+        subject: &str,
+    ) -> String {
+        let (id, mut record) = self.common(rng, time, "Send", 2, user, "Exchange");
+        record.insert(
+            "AppId".into(),
+            json!("00000002-0000-0ff1-ce00-000000000000"),
+        );
+        record.insert("ClientIP".into(), json!(client_ip));
+        record.insert("ClientIPAddress".into(), json!(client_ip));
+        record.insert(
+            "ClientInfoString".into(),
+            json!("Client=OWA;Action=ViaProxy"),
+        );
+        record.insert("ExternalAccess".into(), json!(false));
+        record.insert("InternalLogonType".into(), json!(0));
+        record.insert("LogonType".into(), json!(0));
+        record.insert("MailboxOwnerUPN".into(), json!(user.upn));
+        record.insert("Item".into(), json!({
+            "Id": format!("RgAAAAC{}", ids::guid(rng).replace('-', "")),
+            "InternetMessageId": format!("<{}@{}.prod.outlook.com>", ids::guid(rng).replace('-', "").to_uppercase(), "PH0PR14MB4341.namprd14"),
+            "ParentFolder": {"Path": "\\Sent Items"},
+            "SizeInBytes": rng.random_range(4_000..120_000),
+            "Subject": subject,
+        }));
+        record.insert("ResultStatus".into(), json!("Succeeded"));
+        record.insert("SessionId".into(), json!(ids::guid(rng)));
+        log.push(time, Value::Object(record));
+        id
+    }
+
+    /// A `MailItemsAccessed` aggregated record (RecordType 50), sync or bind.
+    pub fn mail_items_accessed(
+        &self,
+        rng: &mut impl RngExt,
+        log: &mut AuditLog,
+        time: DateTime<Utc>,
+        user: &User,
+        client_ip: &str,
+    ) -> String {
+        let (id, mut record) = self.common(rng, time, "MailItemsAccessed", 50, user, "Exchange");
+        let access = if rng.random_bool(0.7) { "Sync" } else { "Bind" };
+        record.insert("ClientIPAddress".into(), json!(client_ip));
+        record.insert(
+            "ClientInfoString".into(),
+            json!("Client=REST;Client=RESTSystem;;"),
+        );
+        record.insert("ExternalAccess".into(), json!(false));
+        record.insert("LogonType".into(), json!(0));
+        record.insert("MailboxOwnerUPN".into(), json!(user.upn));
+        record.insert("OperationCount".into(), json!(rng.random_range(1..40)));
+        record.insert(
+            "OperationProperties".into(),
+            json!([
+                {"Name": "MailAccessType", "Value": access},
+                {"Name": "IsThrottled", "Value": "False"}
+            ]),
+        );
+        record.insert("ResultStatus".into(), json!("Succeeded"));
+        log.push(time, Value::Object(record));
+        id
+    }
+
+    /// A `UserLoggedIn` Entra STS record (RecordType 15).
+    pub fn user_logged_in(
+        &self,
+        rng: &mut impl RngExt,
+        log: &mut AuditLog,
+        time: DateTime<Utc>,
+        user: &User,
+        client_ip: &str,
+        user_agent: &str,
+    ) -> String {
+        let (id, mut record) =
+            self.common(rng, time, "UserLoggedIn", 15, user, "AzureActiveDirectory");
+        record.insert("ClientIP".into(), json!(client_ip));
+        record.insert("ActorIpAddress".into(), json!(client_ip));
+        record.insert("AzureActiveDirectoryEventType".into(), json!(1));
+        record.insert(
+            "ObjectId".into(),
+            json!("00000002-0000-0ff1-ce00-000000000000"),
+        );
+        record.insert(
+            "ExtendedProperties".into(),
+            json!([
+                {"Name": "ResultStatusDetail", "Value": "Success"},
+                {"Name": "UserAgent", "Value": user_agent},
+                {"Name": "RequestType", "Value": "OAuth2:Authorize"}
+            ]),
+        );
+        record.insert("ErrorNumber".into(), json!("0"));
+        record.insert("ResultStatus".into(), json!("Success"));
+        log.push(time, Value::Object(record));
+        id
+    }
+}
+
+/// Writes an address the way audit records do: plain, with a port, or IPv4-mapped.
+pub fn spell_ip(rng: &mut impl RngExt, ip: std::net::Ipv4Addr) -> String {
+    match rng.random_range(0..4) {
+        0 => format!("{ip}:{}", rng.random_range(49152..65535)),
+        1 => format!("::ffff:{ip}"),
+        _ => ip.to_string(),
+    }
+}

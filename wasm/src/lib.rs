@@ -1,0 +1,99 @@
+//! mailhound-wasm: the JavaScript face of the core and the simulator.
+//!
+//! A thin layer and nothing more: it converts between JS values and the core's types and turns
+//! every error into a JS `Error`. Detection logic lives in `mailhound-core`. Values cross the
+//! boundary as plain JSON-compatible objects (maps become objects, 64-bit counters numbers),
+//! the same shapes as the command line's `--output json`.
+
+use mailhound_core::{EngineConfig, Finding};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+/// Converts a Rust value into a plain JS object.
+fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|error| JsError::new(&format!("cannot convert result: {error}")))
+}
+
+/// Reads an engine configuration from a JS object; `undefined` or `null` means defaults.
+fn config_from_js(config: JsValue) -> Result<EngineConfig, JsError> {
+    if config.is_undefined() || config.is_null() {
+        return Ok(EngineConfig::default());
+    }
+    serde_wasm_bindgen::from_value(config)
+        .map_err(|error| JsError::new(&format!("invalid configuration: {error}")))
+}
+
+fn findings_to_js(
+    findings: Result<Vec<Finding>, mailhound_core::EngineError>,
+) -> Result<JsValue, JsError> {
+    let findings = findings.map_err(|error| JsError::new(&error.to_string()))?;
+    to_js(&findings)
+}
+
+/// A streaming engine: push chunks of an export, get findings as they complete.
+#[wasm_bindgen]
+pub struct Engine {
+    inner: mailhound_core::Engine,
+}
+
+#[wasm_bindgen]
+impl Engine {
+    /// Creates an engine; `config` is an optional object of engine settings.
+    #[wasm_bindgen(constructor)]
+    pub fn new(config: JsValue) -> Result<Engine, JsError> {
+        Ok(Self {
+            inner: mailhound_core::Engine::new(config_from_js(config)?),
+        })
+    }
+
+    /// Ends the current input and names the next (e.g. the file name). Returns findings.
+    #[wasm_bindgen(js_name = beginInput)]
+    pub fn begin_input(&mut self, name: &str) -> Result<JsValue, JsError> {
+        findings_to_js(self.inner.begin_input(name))
+    }
+
+    /// Reads the next chunk of bytes (a `Uint8Array`). Returns the findings completed so far.
+    pub fn push(&mut self, chunk: &[u8]) -> Result<JsValue, JsError> {
+        findings_to_js(self.inner.push(chunk))
+    }
+
+    /// Reads the next chunk of text. Returns the findings completed so far.
+    #[wasm_bindgen(js_name = pushText)]
+    pub fn push_text(&mut self, chunk: &str) -> Result<JsValue, JsError> {
+        findings_to_js(self.inner.push(chunk.as_bytes()))
+    }
+
+    /// Ends the scan. Returns the remaining findings.
+    pub fn finish(&mut self) -> Result<JsValue, JsError> {
+        findings_to_js(self.inner.finish())
+    }
+
+    /// The counters: `records`, `events`, `ignored`, `rejected`, `findings`, ...
+    pub fn stats(&self) -> Result<JsValue, JsError> {
+        to_js(self.inner.stats())
+    }
+
+    /// The first rejected records, each `{location: {input, record, line, offset}, reason}`.
+    pub fn rejections(&self) -> Result<JsValue, JsError> {
+        to_js(self.inner.rejections())
+    }
+}
+
+/// Scans a whole export at once: `{findings, stats, rejections}`.
+#[wasm_bindgen]
+pub fn scan(text: &str, config: JsValue) -> Result<JsValue, JsError> {
+    to_js(&mailhound_core::scan(
+        text.as_bytes(),
+        config_from_js(config)?,
+    ))
+}
+
+/// Runs the simulator: `{files: [{name, text}], truth}`. `start` is an RFC 3339 time.
+#[wasm_bindgen]
+pub fn simulate(seed: u64, start: &str) -> Result<JsValue, JsError> {
+    let options = mailhound_simulator::SimOptions::new(seed, start)
+        .map_err(|error| JsError::new(&error.to_string()))?;
+    to_js(&mailhound_simulator::simulate(&options))
+}
