@@ -21,6 +21,9 @@ pub struct SimulationArgs {
     /// Number of users in the simulated tenant.
     #[arg(long, default_value_t = SimOptions::DEFAULT_USERS)]
     pub users: usize,
+    /// Play benign activity only, without the attack scenarios.
+    #[arg(long)]
+    pub benign: bool,
 }
 
 impl SimulationArgs {
@@ -28,6 +31,7 @@ impl SimulationArgs {
     pub fn options(&self) -> Result<SimOptions> {
         let mut options = SimOptions::new(self.seed, &self.start)?;
         options.users = self.users;
+        options.attacks = !self.benign;
         Ok(options)
     }
 }

@@ -39,6 +39,8 @@ pub struct SimOptions {
     pub start: DateTime<Utc>,
     /// Number of ordinary users in the tenant.
     pub users: usize,
+    /// Inject the attack scenarios; without them the run is benign activity only.
+    pub attacks: bool,
 }
 
 /// A start time that is not RFC 3339.
@@ -70,6 +72,7 @@ impl SimOptions {
             seed,
             start,
             users: Self::DEFAULT_USERS,
+            attacks: true,
         })
     }
 }
@@ -105,12 +108,14 @@ pub fn simulate(options: &SimOptions) -> SimOutput {
         options.start,
         &mut log,
     ));
-    scenarios.push(scenarios::inbox_rule_creation::play(
-        &mut rng,
-        &tenant,
-        options.start,
-        &mut log,
-    ));
+    if options.attacks {
+        scenarios.push(scenarios::inbox_rule_creation::play(
+            &mut rng,
+            &tenant,
+            options.start,
+            &mut log,
+        ));
+    }
     let truth = Truth {
         seed: options.seed,
         start: options

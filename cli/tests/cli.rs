@@ -1,0 +1,168 @@
+//! The `mailhound` binary, run as a user runs it.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+fn mailhound(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_mailhound"))
+        .args(args)
+        .output()
+        .expect("runs")
+}
+
+fn fixture(name: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../fixtures/ual")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("mailhound-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+#[test]
+fn scan_prints_a_table_by_default() {
+    let output = mailhound(&["scan", &fixture("inbox-rules.json")]);
+    assert!(output.status.success());
+    let text = stdout(&output);
+    assert!(text.contains("jdoe@contoso.com"), "{text}");
+    assert!(text.contains("inbox_rule_exfiltration"));
+    assert!(text.contains("drop.box@outlook-mail.example"));
+    assert!(
+        text.contains("2 finding(s) · 4 records: 3 events, 1 ignored, 0 rejected"),
+        "{text}"
+    );
+    assert!(!text.contains("amy.lee@contoso.com"));
+}
+
+#[test]
+fn scan_json_has_findings_and_stats() {
+    let output = mailhound(&["scan", "--output", "json", &fixture("inbox-rules.json")]);
+    assert!(output.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    assert_eq!(json["findings"].as_array().map(Vec::len), Some(2));
+    assert_eq!(json["findings"][0]["detection"], "inbox_rule_exfiltration");
+    assert_eq!(
+        json["findings"][0]["first_seen"],
+        "2025-03-04T09:15:02.000Z"
+    );
+    assert_eq!(json["stats"]["records"], 4);
+    assert_eq!(json["stats"]["ignored_by_reason"]["MailItemsAccessed"], 1);
+}
+
+#[test]
+fn scan_ndjson_from_stdin_reports_rejections_on_stderr() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mailhound"))
+        .args(["scan", "--output", "ndjson", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawns");
+    let bytes = std::fs::read(fixture("malformed.ndjson")).expect("fixture");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(&bytes)
+        .expect("writes");
+    let output = child.wait_with_output().expect("finishes");
+    assert!(output.status.success());
+    let lines: Vec<serde_json::Value> = stdout(&output)
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("one finding per line"))
+        .collect();
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["entity"]["value"], "jdoe@contoso.com");
+    let errors = String::from_utf8_lossy(&output.stderr);
+    assert!(errors.contains("5 record(s) rejected"), "{errors}");
+    assert!(
+        errors.contains("stdin:3 (record 3): record is not a JSON object"),
+        "{errors}"
+    );
+}
+
+#[test]
+fn a_misspelt_configuration_key_is_named() {
+    let dir = temp_dir("config");
+    std::fs::create_dir_all(&dir).expect("dir");
+    let config = dir.join("mailhound.toml");
+    std::fs::write(&config, "tenant_domain = [\"contoso.com\"]\n").expect("write");
+    let output = mailhound(&[
+        "scan",
+        "--config",
+        &config.display().to_string(),
+        &fixture("inbox-rules.json"),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    let errors = String::from_utf8_lossy(&output.stderr);
+    assert!(errors.contains("tenant_domain"), "{errors}");
+}
+
+#[test]
+fn simulate_writes_telemetry_and_truth() {
+    let dir = temp_dir("simulate");
+    let output = mailhound(&[
+        "simulate",
+        "--seed",
+        "5",
+        "--out",
+        &dir.display().to_string(),
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let truth: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("truth.json")).expect("truth"))
+            .expect("json");
+    let attack = truth["scenarios"]
+        .as_array()
+        .expect("scenarios")
+        .iter()
+        .find(|s| s["id"] == "inbox_rule_creation")
+        .expect("attack");
+    assert_eq!(attack["expect"]["must_fire"][0], "inbox_rule_exfiltration");
+    let scan = mailhound(&[
+        "scan",
+        "--output",
+        "json",
+        &dir.join("ual.json").display().to_string(),
+    ]);
+    let json: serde_json::Value = serde_json::from_slice(&scan.stdout).expect("json");
+    assert_eq!(
+        json["findings"][0]["entity"]["value"],
+        attack["entities"][0]["value"]
+    );
+}
+
+#[test]
+fn validate_passes_and_writes_a_report() {
+    let dir = temp_dir("validate");
+    let output = mailhound(&[
+        "validate",
+        "--seed",
+        "3",
+        "--report",
+        &dir.display().to_string(),
+    ]);
+    let text = stdout(&output);
+    assert!(output.status.success(), "{text}");
+    assert!(text.contains("inbox_rule_creation"));
+    assert!(text.contains("detected"));
+    assert!(text.contains("PASS"));
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("report.json")).expect("report"))
+            .expect("json");
+    assert_eq!(report["report"]["passed"], true);
+}
