@@ -16,12 +16,23 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
         .map_err(|error| JsError::new(&format!("cannot convert result: {error}")))
 }
 
-/// Reads an engine configuration from a JS object; `undefined` or `null` means defaults.
+/// Reads an engine configuration from a JS object (or its JSON text); `undefined` or `null`
+/// means defaults.
+///
+/// The object goes through JSON text rather than `serde_wasm_bindgen`, because the latter
+/// looks up known keys only and would silently accept a misspelt one; this way an unknown key
+/// is an error that names it.
 fn config_from_js(config: JsValue) -> Result<EngineConfig, JsError> {
     if config.is_undefined() || config.is_null() {
         return Ok(EngineConfig::default());
     }
-    serde_wasm_bindgen::from_value(config)
+    let text = match config.as_string() {
+        Some(text) => text,
+        None => js_sys::JSON::stringify(&config)
+            .map_err(|_| JsError::new("invalid configuration: not serialisable to JSON"))?
+            .into(),
+    };
+    serde_json::from_str(&text)
         .map_err(|error| JsError::new(&format!("invalid configuration: {error}")))
 }
 
