@@ -101,7 +101,7 @@ fn errors_arrive_as_js_errors() {
             .expect("finished engine refuses data"),
     );
     assert!(message.contains("finished"), "{message}");
-    let message = error_message(simulate(1, "yesterday").err().expect("bad start refused"));
+    let message = error_message(simulate(1, "yesterday").expect_err("bad start refused"));
     assert!(message.contains("yesterday"), "{message}");
 }
 

@@ -10,6 +10,10 @@ pub mod ual;
 use crate::event::Event;
 
 /// What became of one record.
+#[allow(
+    clippy::large_enum_variant,
+    reason = "events are the common case; boxing them would add an allocation per record"
+)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
     /// The record is relevant and became an event.
