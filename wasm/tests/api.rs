@@ -97,8 +97,7 @@ fn errors_arrive_as_js_errors() {
     let message = error_message(
         engine
             .push(b"{}")
-            .err()
-            .expect("finished engine refuses data"),
+            .expect_err("finished engine refuses data"),
     );
     assert!(message.contains("finished"), "{message}");
     let message = error_message(simulate(1, "yesterday").expect_err("bad start refused"));
