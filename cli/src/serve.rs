@@ -9,6 +9,11 @@ use std::path::{Component, Path, PathBuf};
 use std::process::ExitCode;
 use tiny_http::{Header, Method, Response, Server};
 
+/// The page's policy, also sent as a header because a `<meta>` policy does not cover the
+/// page's Web Worker: nothing but the page's own files may be fetched.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+    style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; worker-src 'self'";
+
 /// Arguments of `mailhound serve`.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -58,7 +63,8 @@ fn respond(root: &Path, method: &Method, url: &str) -> Response<std::io::Cursor<
         Ok(bytes) => Response::from_data(bytes)
             .with_header(header("Content-Type", content_type(&path)))
             .with_header(header("Cache-Control", "no-cache"))
-            .with_header(header("X-Content-Type-Options", "nosniff")),
+            .with_header(header("X-Content-Type-Options", "nosniff"))
+            .with_header(header("Content-Security-Policy", CONTENT_SECURITY_POLICY)),
         Err(_) => Response::from_string("not found").with_status_code(404),
     }
 }

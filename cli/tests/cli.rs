@@ -166,3 +166,51 @@ fn validate_passes_and_writes_a_report() {
             .expect("json");
     assert_eq!(report["report"]["passed"], true);
 }
+
+#[test]
+fn serve_hands_out_the_page_with_its_policy_on_loopback() {
+    use std::io::{BufRead, BufReader, Read};
+    let dir = temp_dir("serve");
+    std::fs::create_dir_all(dir.join("pkg")).expect("dir");
+    std::fs::write(dir.join("index.html"), "<!doctype html><title>t</title>").expect("write");
+    std::fs::write(dir.join("pkg/engine.wasm"), b"\0asm").expect("write");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mailhound"))
+        .args(["serve", "--dir", &dir.display().to_string(), "--port", "0"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawns");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("address line");
+    let address = line
+        .split("http://")
+        .nth(1)
+        .and_then(|rest| rest.trim().strip_suffix('/'))
+        .expect("prints its address")
+        .to_owned();
+    assert!(address.starts_with("127.0.0.1:"), "{line}");
+    let get = |path: &str| {
+        let mut stream = std::net::TcpStream::connect(&address).expect("connects");
+        write!(stream, "GET {path} HTTP/1.0\r\nHost: {address}\r\n\r\n").expect("request");
+        let mut response = String::new();
+        stream.read_to_string(&mut response).expect("response");
+        response
+    };
+    let page = get("/");
+    let wasm = get("/pkg/engine.wasm");
+    let escape = get("/../Cargo.toml");
+    child.kill().expect("stops");
+    let _ = child.wait();
+    assert!(
+        page.starts_with("HTTP/1.0 200") || page.starts_with("HTTP/1.1 200"),
+        "{page}"
+    );
+    assert!(
+        page.contains("Content-Security-Policy: default-src 'self'"),
+        "{page}"
+    );
+    assert!(page.contains("<title>t</title>"));
+    assert!(wasm.contains("Content-Type: application/wasm"), "{wasm}");
+    assert!(escape.contains(" 404 "), "{escape}");
+}

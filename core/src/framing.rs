@@ -128,7 +128,7 @@ impl JsonFramer {
                         sink,
                     );
                 }
-                Scan::Scalar if !self.in_string && is_delimiter(byte) => {
+                Scan::Scalar if !self.in_string && self.ends_scalar(byte) => {
                     // The delimiter is not part of the scalar: emit, then look at it again.
                     self.complete(chunk, begin.take(), i, sink);
                     continue;
@@ -222,6 +222,15 @@ impl JsonFramer {
         }
     }
 
+    /// True when `byte` ends a top-level scalar: in an array the next `,` or `]`; in a line
+    /// sequence the end of the line, so that a line of garbage is one rejected record.
+    fn ends_scalar(&self, byte: u8) -> bool {
+        match self.layout {
+            Layout::Array => matches!(byte, b',' | b']' | b'\n'),
+            Layout::Sequence | Layout::Unknown => byte == b'\n',
+        }
+    }
+
     /// Handles a byte inside a string (or a scalar record).
     fn string_byte(&mut self, byte: u8) {
         if !self.in_string {
@@ -295,7 +304,7 @@ impl JsonFramer {
             });
         } else {
             sink(Frame::Record {
-                bytes,
+                bytes: bytes.trim_ascii_end(),
                 at: self.start,
             });
         }
@@ -313,14 +322,6 @@ impl JsonFramer {
             self.pending.extend_from_slice(bytes);
         }
     }
-}
-
-/// Bytes that end a top-level scalar.
-fn is_delimiter(byte: u8) -> bool {
-    matches!(
-        byte,
-        b',' | b']' | b'[' | b'{' | b' ' | b'\t' | b'\r' | b'\n'
-    )
 }
 
 #[cfg(test)]
@@ -404,9 +405,16 @@ mod tests {
     #[test]
     fn scalars_are_framed_for_the_decoder_to_reject() {
         assert_eq!(
-            records(&frame(r#"[1, "x", null, true]"#)),
-            vec!["1", "\"x\"", "null", "true"]
+            records(&frame(r#"[1, "x,]", null ,true]"#)),
+            vec!["1", "\"x,]\"", "null", "true"]
         );
+    }
+
+    #[test]
+    fn a_line_of_garbage_is_one_record() {
+        let out = frame("{\"a\":1}\nnot json, at all\r\n{\"b\":2}\n");
+        assert_eq!(out[1], Out::Record("not json, at all".into(), 2, 2));
+        assert_eq!(out.len(), 3);
     }
 
     #[test]

@@ -92,13 +92,22 @@ impl Engine {
     }
 }
 
-/// Scans a whole export at once: `{findings, stats, rejections}`.
+/// Scans a whole export at once: `{findings, stats, rejections}`. `name` (optional) is how
+/// rejections refer to the input, e.g. the file name.
 #[wasm_bindgen]
-pub fn scan(text: &str, config: JsValue) -> Result<JsValue, JsError> {
-    to_js(&mailhound_core::scan(
-        text.as_bytes(),
-        config_from_js(config)?,
-    ))
+pub fn scan(text: &str, config: JsValue, name: Option<String>) -> Result<JsValue, JsError> {
+    let mut engine = mailhound_core::Engine::new(config_from_js(config)?);
+    let to_js_error = |error: mailhound_core::EngineError| JsError::new(&error.to_string());
+    let mut findings = engine
+        .begin_input(name.as_deref().unwrap_or("input"))
+        .map_err(to_js_error)?;
+    findings.extend(engine.push(text.as_bytes()).map_err(to_js_error)?);
+    findings.extend(engine.finish().map_err(to_js_error)?);
+    to_js(&mailhound_core::ScanOutput {
+        findings,
+        stats: engine.stats().clone(),
+        rejections: engine.rejections().to_vec(),
+    })
 }
 
 /// Runs the simulator: `{files: [{name, text}], truth}`. `start` is an RFC 3339 time.

@@ -60,12 +60,13 @@ fn one_shot_scan_reports_malformed_records_with_their_location() {
     let text = format!(
         "{ATTACK}\n42\n{{\"Id\":\"x\",\"CreationTime\":\"2025-03-04T09:15:02\",\"Operation\":7}}\n{{\"Id\":"
     );
-    let output = json(scan(&text, JsValue::NULL).expect("scan"));
+    let output = json(scan(&text, JsValue::NULL, Some("audit.ndjson".into())).expect("scan"));
     assert_eq!(output["findings"].as_array().map(Vec::len), Some(1));
     assert_eq!(output["stats"]["records"], 4);
     assert_eq!(output["stats"]["rejected"], 3);
     let rejections = output["rejections"].as_array().expect("rejections");
     assert_eq!(rejections[0]["location"]["line"], 2);
+    assert_eq!(rejections[0]["location"]["input"], "audit.ndjson");
     assert!(
         rejections[0]["reason"]
             .as_str()
@@ -109,7 +110,7 @@ fn configured_tenant_domains_grade_the_forward() {
     let config =
         js_sys::JSON::parse(r#"{"tenant_domains": ["contoso.com", "outlook-mail.example"]}"#)
             .expect("json");
-    let output = json(scan(ATTACK, config).expect("scan"));
+    let output = json(scan(ATTACK, config, None).expect("scan"));
     assert_eq!(output["findings"][0]["severity"], "medium");
 }
 
@@ -119,7 +120,7 @@ fn the_simulator_runs_in_wasm_and_its_attack_is_found() {
     let again = json(simulate(9, "2025-03-04T00:00:00Z").expect("simulate"));
     assert_eq!(simulation, again);
     let text = simulation["files"][0]["text"].as_str().expect("text");
-    let output = json(scan(text, JsValue::UNDEFINED).expect("scan"));
+    let output = json(scan(text, JsValue::UNDEFINED, None).expect("scan"));
     let attack = simulation["truth"]["scenarios"]
         .as_array()
         .expect("scenarios")

@@ -28,16 +28,25 @@ pub enum Outcome {
 pub fn decode_record(bytes: &[u8]) -> Outcome {
     match bytes.iter().find(|byte| !byte.is_ascii_whitespace()) {
         Some(b'{') => ual::decode(bytes),
-        Some(b'[') => Outcome::Rejected("record is not a JSON object (found an array)".into()),
-        Some(b'"') => Outcome::Rejected("record is not a JSON object (found a string)".into()),
-        Some(b't' | b'f') => {
-            Outcome::Rejected("record is not a JSON object (found a boolean)".into())
+        _ => Outcome::Rejected(not_an_object(bytes)),
+    }
+}
+
+/// Says what a record that is not a JSON object is instead.
+fn not_an_object(bytes: &[u8]) -> String {
+    match serde_json::from_slice::<serde_json::Value>(bytes) {
+        Ok(value) => {
+            let kind = match value {
+                serde_json::Value::Array(_) => "an array",
+                serde_json::Value::String(_) => "a string",
+                serde_json::Value::Bool(_) => "a boolean",
+                serde_json::Value::Null => "null",
+                serde_json::Value::Number(_) => "a number",
+                serde_json::Value::Object(_) => "an object",
+            };
+            format!("record is not a JSON object (found {kind})")
         }
-        Some(b'n') => Outcome::Rejected("record is not a JSON object (found null)".into()),
-        Some(b'-' | b'0'..=b'9') => {
-            Outcome::Rejected("record is not a JSON object (found a number)".into())
-        }
-        _ => Outcome::Rejected("record is not JSON".into()),
+        Err(error) => format!("record is not JSON: {error}"),
     }
 }
 
@@ -54,6 +63,7 @@ mod tests {
             (b"null", "null"),
             (b"-4", "number"),
             (b"@", "not JSON"),
+            (b"not json", "not JSON: expected ident"),
         ] {
             match decode_record(bytes) {
                 Outcome::Rejected(reason) => assert!(reason.contains(kind), "{reason}"),

@@ -111,9 +111,24 @@ impl Detector for InboxRuleExfiltration {
                     .map(|(name, value)| json!({"name": name, "value": value}))
                     .collect::<Vec<_>>(),
                 "client_ip": event.ip.map(|ip| ip.to_string()),
+                "related_techniques": related_techniques(rule),
             }),
         });
     }
+}
+
+/// What the rule does in ATT&CK terms, beyond the account compromise it reveals:
+/// forwarding is T1114.003 (Email Forwarding Rule), deleting or hiding is T1564.008
+/// (Email Hiding Rules).
+fn related_techniques(rule: &MailboxRule) -> Vec<&'static str> {
+    let mut techniques = Vec::new();
+    if rule.destinations().next().is_some() {
+        techniques.push("T1114.003");
+    }
+    if rule.delete_message || rule.mark_as_read {
+        techniques.push("T1564.008");
+    }
+    techniques
 }
 
 /// The rule's suspicious actions by parameter name.
