@@ -73,6 +73,29 @@ impl Context<'_> {
         (id, record)
     }
 
+    /// The fields every Exchange mailbox record (RecordType 2 and 50) carries on top of the
+    /// common ones: the client, the logon and the mailbox owner.
+    #[allow(clippy::too_many_arguments)]
+    fn mailbox_record(
+        &self,
+        rng: &mut impl RngExt,
+        time: DateTime<Utc>,
+        operation: &str,
+        record_type: u32,
+        user: &User,
+        client_ip: &str,
+        client_info: &str,
+    ) -> (String, serde_json::Map<String, Value>) {
+        let (id, mut record) = self.common(rng, time, operation, record_type, user, "Exchange");
+        record.insert("ClientIPAddress".into(), json!(client_ip));
+        record.insert("ClientInfoString".into(), json!(client_info));
+        record.insert("ExternalAccess".into(), json!(false));
+        record.insert("LogonType".into(), json!(0));
+        record.insert("MailboxOwnerUPN".into(), json!(user.upn));
+        record.insert("ResultStatus".into(), json!("Succeeded"));
+        (id, record)
+    }
+
     /// An Exchange admin cmdlet record (RecordType 1), e.g. `New-InboxRule`.
     #[allow(clippy::too_many_arguments)]
     pub fn cmdlet(
@@ -122,21 +145,21 @@ impl Context<'_> {
         client_ip: &str,
         subject: &str,
     ) -> String {
-        let (id, mut record) = self.common(rng, time, "Send", 2, user, "Exchange");
+        let (id, mut record) = self.mailbox_record(
+            rng,
+            time,
+            "Send",
+            2,
+            user,
+            client_ip,
+            "Client=OWA;Action=ViaProxy",
+        );
         record.insert(
             "AppId".into(),
             json!("00000002-0000-0ff1-ce00-000000000000"),
         );
         record.insert("ClientIP".into(), json!(client_ip));
-        record.insert("ClientIPAddress".into(), json!(client_ip));
-        record.insert(
-            "ClientInfoString".into(),
-            json!("Client=OWA;Action=ViaProxy"),
-        );
-        record.insert("ExternalAccess".into(), json!(false));
         record.insert("InternalLogonType".into(), json!(0));
-        record.insert("LogonType".into(), json!(0));
-        record.insert("MailboxOwnerUPN".into(), json!(user.upn));
         record.insert("Item".into(), json!({
             "Id": format!("RgAAAAC{}", ids::guid(rng).replace('-', "")),
             "InternetMessageId": format!("<{}@{}.prod.outlook.com>", ids::guid(rng).replace('-', "").to_uppercase(), "PH0PR14MB4341.namprd14"),
@@ -144,7 +167,6 @@ impl Context<'_> {
             "SizeInBytes": rng.random_range(4_000..120_000),
             "Subject": subject,
         }));
-        record.insert("ResultStatus".into(), json!("Succeeded"));
         record.insert("SessionId".into(), json!(ids::guid(rng)));
         log.push(time, Value::Object(record));
         id
@@ -159,16 +181,16 @@ impl Context<'_> {
         user: &User,
         client_ip: &str,
     ) -> String {
-        let (id, mut record) = self.common(rng, time, "MailItemsAccessed", 50, user, "Exchange");
         let access = if rng.random_bool(0.7) { "Sync" } else { "Bind" };
-        record.insert("ClientIPAddress".into(), json!(client_ip));
-        record.insert(
-            "ClientInfoString".into(),
-            json!("Client=REST;Client=RESTSystem;;"),
+        let (id, mut record) = self.mailbox_record(
+            rng,
+            time,
+            "MailItemsAccessed",
+            50,
+            user,
+            client_ip,
+            "Client=REST;Client=RESTSystem;;",
         );
-        record.insert("ExternalAccess".into(), json!(false));
-        record.insert("LogonType".into(), json!(0));
-        record.insert("MailboxOwnerUPN".into(), json!(user.upn));
         record.insert("OperationCount".into(), json!(rng.random_range(1..40)));
         record.insert(
             "OperationProperties".into(),
@@ -177,7 +199,6 @@ impl Context<'_> {
                 {"Name": "IsThrottled", "Value": "False"}
             ]),
         );
-        record.insert("ResultStatus".into(), json!("Succeeded"));
         log.push(time, Value::Object(record));
         id
     }
