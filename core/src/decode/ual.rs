@@ -183,6 +183,7 @@ mod tests {
     fn rule(event: &Event) -> &MailboxRule {
         match &event.kind {
             EventKind::MailboxRule(rule) => rule,
+            other => panic!("expected a mailbox rule, got {other:?}"),
         }
     }
 

@@ -65,7 +65,9 @@ impl Detector for InboxRuleExfiltration {
     }
 
     fn observe(&mut self, event: &Event, findings: &mut Vec<Finding>) {
-        let EventKind::MailboxRule(rule) = &event.kind;
+        let EventKind::MailboxRule(rule) = &event.kind else {
+            return;
+        };
         let destinations: Vec<&str> = rule.destinations().collect();
         if destinations.is_empty() && !rule.delete_message && !rule.mark_as_read {
             return;
@@ -153,10 +155,10 @@ fn actions(rule: &MailboxRule) -> Vec<&'static str> {
 }
 
 fn summary(actor: &str, rule: &MailboxRule, destinations: &[&str], external: &[&str]) -> String {
-    let verb = rule.operation.map_or("changed", |op| match op {
-        crate::event::RuleOperation::NewInboxRule => "created",
-        crate::event::RuleOperation::SetInboxRule => "changed",
-    });
+    let verb = match rule.operation {
+        Some(crate::event::RuleOperation::NewInboxRule) => "created",
+        _ => "changed",
+    };
     let name = rule.name.as_deref().unwrap_or("(unnamed)");
     let what = if !external.is_empty() {
         format!(
