@@ -3,7 +3,7 @@
 use crate::output::{OutputFormat, print_findings};
 use anyhow::{Context, Result};
 use clap::Args;
-use mailhound_core::{Engine, EngineConfig, Finding};
+use mailhound_core::{Engine, EngineConfig, Finding, Format};
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
@@ -27,6 +27,10 @@ pub struct ScanArgs {
     /// A mail domain of the tenant (repeatable); forwarding to it is internal.
     #[arg(long = "tenant-domain")]
     tenant_domains: Vec<String>,
+    /// Read every input as this format instead of recognising it (json, csv, ual,
+    /// ual-search, ual-csv, graph-signin, sentinel-signin-csv, iis-w3c, squid, ...).
+    #[arg(long)]
+    format: Option<Format>,
 }
 
 /// Reads the engine configuration from a TOML file, then applies command-line overrides.
@@ -50,7 +54,7 @@ pub fn run(args: &ScanArgs) -> Result<ExitCode> {
     let mut engine = Engine::new(config);
     let mut findings = Vec::new();
     for path in &args.paths {
-        scan_input(&mut engine, path, &mut findings)?;
+        scan_input(&mut engine, path, args.format, &mut findings)?;
     }
     findings.extend(engine.finish()?);
     print_findings(args.output, &findings, engine.stats())?;
@@ -59,14 +63,19 @@ pub fn run(args: &ScanArgs) -> Result<ExitCode> {
 }
 
 /// Streams one input through the engine in fixed-size chunks.
-fn scan_input(engine: &mut Engine, path: &Path, findings: &mut Vec<Finding>) -> Result<()> {
+fn scan_input(
+    engine: &mut Engine,
+    path: &Path,
+    format: Option<Format>,
+    findings: &mut Vec<Finding>,
+) -> Result<()> {
     let stdin = path.as_os_str() == "-";
     let name = if stdin {
         "stdin".to_owned()
     } else {
         path.display().to_string()
     };
-    findings.extend(engine.begin_input(&name)?);
+    findings.extend(engine.begin_input_as(&name, format)?);
     let mut reader: Box<dyn Read> = if stdin {
         Box::new(io::stdin().lock())
     } else {
@@ -85,9 +94,18 @@ fn scan_input(engine: &mut Engine, path: &Path, findings: &mut Vec<Finding>) -> 
     Ok(())
 }
 
-/// Tells on standard error which records were rejected, and where.
+/// Tells on standard error which records were rejected, and where, and which inputs look
+/// cut off at an export cap.
 fn report_rejections(engine: &Engine) {
     let stats = engine.stats();
+    for input in &stats.inputs {
+        if let Some(cap) = input.probably_truncated_at {
+            eprintln!(
+                "mailhound: warning: {} has exactly {cap} records, a known export cap: it was probably cut off and later records are missing",
+                input.name
+            );
+        }
+    }
     if stats.rejected == 0 {
         return;
     }

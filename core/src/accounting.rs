@@ -1,8 +1,9 @@
 //! Accounting for every input record: the counters and the rejection list.
 //!
 //! Every record that goes in is accounted for exactly once: it becomes an event, is ignored as
-//! irrelevant (counted by reason), or is rejected as malformed (with its location). The stats
-//! prove it: `records = events + ignored + rejected`.
+//! irrelevant (counted by reason), is rejected as malformed (with its location), or is a
+//! duplicate of a record seen before. The stats prove it:
+//! `records = events + ignored + rejected + duplicates`, overall and per input.
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -53,15 +54,56 @@ pub struct Stats {
     pub ignored: u64,
     /// Records that are malformed.
     pub rejected: u64,
+    /// Records whose id was seen before.
+    pub duplicates: u64,
     /// Findings produced.
     pub findings: u64,
-    /// Ignored records by reason (e.g. `operation MailItemsAccessed`).
+    /// Ignored records by reason (e.g. `MailItemsAccessed`).
     pub ignored_by_reason: BTreeMap<String, u64>,
+    /// Record ids forgotten by the duplicate check to stay within its bound; a duplicate of
+    /// one of these would have been missed.
+    pub dedupe_forgotten: u64,
+    /// Per input, in order (the first `max_inputs_listed`).
+    pub inputs: Vec<InputStats>,
+    /// Inputs beyond those listed.
+    pub inputs_not_listed: u64,
 }
 
 impl Stats {
     /// True when every record is accounted for exactly once.
     pub fn balanced(&self) -> bool {
-        self.records == self.events + self.ignored + self.rejected
+        self.records == self.events + self.ignored + self.rejected + self.duplicates
+            && self.inputs.iter().all(InputStats::balanced)
+    }
+}
+
+/// The counters of one input.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InputStats {
+    /// The input's name.
+    pub name: String,
+    /// Its format, as recognised or forced (`None` when unrecognised).
+    pub format: Option<String>,
+    /// It was gzip-compressed.
+    pub gzip: bool,
+    /// Records read.
+    pub records: u64,
+    /// Records that became events.
+    pub events: u64,
+    /// Records ignored.
+    pub ignored: u64,
+    /// Records rejected.
+    pub rejected: u64,
+    /// Duplicate records.
+    pub duplicates: u64,
+    /// Set when the record count equals a known export cap (e.g. 50,000): the export was
+    /// probably cut off there and later records are missing.
+    pub probably_truncated_at: Option<u64>,
+}
+
+impl InputStats {
+    /// True when every record of this input is accounted for exactly once.
+    pub fn balanced(&self) -> bool {
+        self.records == self.events + self.ignored + self.rejected + self.duplicates
     }
 }

@@ -17,6 +17,15 @@ pub struct EngineConfig {
     pub max_record_bytes: usize,
     /// How many rejections are kept with their location; all are counted. Default 1000.
     pub max_rejections_kept: usize,
+    /// How many recent record ids the duplicate check remembers. Default 1,000,000 (about
+    /// 40 MB); 0 turns it off.
+    pub max_dedupe_ids: usize,
+    /// Row counts at which exports are known to be cut off (Search-UnifiedAuditLog 5,000 per
+    /// call and 50,000 per session, Log Analytics 30,000, Purview 50,000, the Entra portal
+    /// 100,000, ...). An input with exactly this many records is flagged as probably truncated.
+    pub export_caps: Vec<u64>,
+    /// How many inputs are listed one by one in the stats. Default 10,000.
+    pub max_inputs_listed: usize,
 }
 
 impl Default for EngineConfig {
@@ -25,6 +34,9 @@ impl Default for EngineConfig {
             tenant_domains: Vec::new(),
             max_record_bytes: 16 << 20,
             max_rejections_kept: 1000,
+            max_dedupe_ids: 1_000_000,
+            export_caps: vec![5_000, 10_000, 30_000, 50_000, 100_000, 250_000, 1_000_000],
+            max_inputs_listed: 10_000,
         }
     }
 }

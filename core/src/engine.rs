@@ -1,16 +1,20 @@
 //! The engine: bytes in, findings out, every record accounted for.
 //!
-//! The engine frames each input into records ([`JsonFramer`]), decodes every record
-//! ([`decode_record`]), counts what became of it ([`Stats`]), and routes events to every
-//! detector. Inputs are pushed in chunks of any size; [`Engine::begin_input`] names the next
-//! input so that rejections can say where a bad record is.
+//! Each input is recognised and framed ([`Input`]), every record decoded ([`decode`]),
+//! checked against the ids seen before ([`SeenIds`]), counted ([`Stats`]), and every event
+//! routed to every detector. Inputs are pushed in chunks of any size;
+//! [`Engine::begin_input`] names the next input (and optionally forces its format) so that
+//! rejections can say where a bad record is.
 
-use crate::accounting::{Location, Rejection, Stats};
+use crate::accounting::{InputStats, Location, Rejection, Stats};
 use crate::config::EngineConfig;
-use crate::decode::{Outcome, decode_record};
+use crate::decode::{DecodeContext, Outcome, decode};
+use crate::dedupe::SeenIds;
 use crate::detect::{self, Detector};
 use crate::finding::Finding;
-use crate::framing::{Frame, JsonFramer, Position};
+use crate::input::format::Format;
+use crate::input::json::Position;
+use crate::input::{Input, Item};
 
 /// Distinct ignore reasons kept in the stats; the rest are counted under [`OTHER_REASONS`].
 const MAX_IGNORE_REASONS: usize = 256;
@@ -27,15 +31,17 @@ pub enum EngineError {
 
 /// A streaming detection engine.
 pub struct Engine {
-    framer: JsonFramer,
+    input: Input,
     pipeline: Pipeline,
-    input: String,
     finished: bool,
 }
 
 /// Decoding, accounting and detection: everything after framing.
 struct Pipeline {
     config: EngineConfig,
+    context: DecodeContext,
+    seen: SeenIds,
+    current: InputStats,
     detectors: Vec<Box<dyn Detector>>,
     stats: Stats,
     rejections: Vec<Rejection>,
@@ -57,26 +63,49 @@ impl Engine {
     /// An engine with every detection, configured by `config`.
     pub fn new(config: EngineConfig) -> Self {
         Self {
-            framer: JsonFramer::new(config.max_record_bytes),
+            input: Input::new(None, config.max_record_bytes),
             pipeline: Pipeline {
                 detectors: detect::all(&config),
+                context: DecodeContext::new("input", None),
+                seen: SeenIds::new(config.max_dedupe_ids),
+                current: InputStats {
+                    name: "input".into(),
+                    ..InputStats::default()
+                },
                 config,
                 stats: Stats::default(),
                 rejections: Vec::new(),
                 findings: Vec::new(),
             },
-            input: "input".into(),
             finished: false,
         }
     }
 
     /// Ends the current input (a record left open is rejected as truncated) and names the
-    /// next one. Returns the findings completed so far.
+    /// next one, whose format is recognised from its first bytes. Returns the findings
+    /// completed so far.
     pub fn begin_input(&mut self, name: &str) -> Result<Vec<Finding>, EngineError> {
+        self.begin_input_as(name, None)
+    }
+
+    /// Like [`Engine::begin_input`], reading the input as `format` when given.
+    pub fn begin_input_as(
+        &mut self,
+        name: &str,
+        format: Option<Format>,
+    ) -> Result<Vec<Finding>, EngineError> {
         self.ensure_open()?;
         self.end_input();
-        self.input = name.to_owned();
-        self.framer = JsonFramer::new(self.pipeline.config.max_record_bytes);
+        let shape = match format {
+            Some(Format::Json(shape)) => shape,
+            _ => None,
+        };
+        self.input = Input::new(format, self.pipeline.config.max_record_bytes);
+        self.pipeline.context = DecodeContext::new(name, shape);
+        self.pipeline.current = InputStats {
+            name: name.to_owned(),
+            ..InputStats::default()
+        };
         Ok(std::mem::take(&mut self.pipeline.findings))
     }
 
@@ -84,9 +113,7 @@ impl Engine {
     pub fn push(&mut self, chunk: &[u8]) -> Result<Vec<Finding>, EngineError> {
         self.ensure_open()?;
         let pipeline = &mut self.pipeline;
-        let input = &self.input;
-        self.framer
-            .push(chunk, &mut |frame| pipeline.handle(frame, input));
+        self.input.push(chunk, &mut |item| pipeline.handle(item));
         Ok(std::mem::take(&mut self.pipeline.findings))
     }
 
@@ -95,15 +122,16 @@ impl Engine {
         self.ensure_open()?;
         self.end_input();
         let pipeline = &mut self.pipeline;
+        let before = pipeline.findings.len();
         for detector in &mut pipeline.detectors {
             detector.finish(&mut pipeline.findings);
         }
-        pipeline.stats.findings += pipeline.findings.len() as u64;
+        pipeline.stats.findings += (pipeline.findings.len() - before) as u64;
         self.finished = true;
         Ok(std::mem::take(&mut pipeline.findings))
     }
 
-    /// The counters so far.
+    /// The counters so far (the current input is listed once it ends).
     pub fn stats(&self) -> &Stats {
         &self.pipeline.stats
     }
@@ -121,36 +149,84 @@ impl Engine {
         }
     }
 
+    /// Flushes the current input and files its counters, if it held anything.
     fn end_input(&mut self) {
         let pipeline = &mut self.pipeline;
-        let input = &self.input;
-        self.framer
-            .finish(&mut |frame| pipeline.handle(frame, input));
+        self.input.finish(&mut |item| pipeline.handle(item));
+        let mut current = std::mem::take(&mut pipeline.current);
+        if current.records == 0 && self.input.format().is_none() && !self.input.gzipped() {
+            return;
+        }
+        current.format = self.input.format().map(|format| format.to_string());
+        current.gzip = self.input.gzipped();
+        if pipeline.config.export_caps.contains(&current.records) {
+            current.probably_truncated_at = Some(current.records);
+        }
+        pipeline.stats.dedupe_forgotten = pipeline.seen.evicted();
+        if pipeline.stats.inputs.len() < pipeline.config.max_inputs_listed {
+            pipeline.stats.inputs.push(current);
+        } else {
+            pipeline.stats.inputs_not_listed += 1;
+        }
     }
 }
 
 impl Pipeline {
-    fn handle(&mut self, frame: Frame<'_>, input: &str) {
-        self.stats.records += 1;
+    fn handle(&mut self, item: Item<'_>) {
         let before = self.findings.len();
-        match frame {
-            Frame::Malformed { at, reason } => self.reject(input, at, reason),
-            Frame::Record { bytes, at } => match decode_record(bytes) {
-                Outcome::Event(event) => {
-                    self.stats.events += 1;
-                    for detector in &mut self.detectors {
-                        detector.observe(&event, &mut self.findings);
+        match item {
+            Item::Malformed { at, reason } => {
+                self.count_record();
+                self.reject(at, reason);
+            }
+            Item::Record { unit, at } => {
+                let Some(outcome) = decode(unit, at, &mut self.context) else {
+                    return;
+                };
+                self.count_record();
+                match outcome {
+                    Outcome::Event(event) => {
+                        if self.seen.seen_before(&event.record_id) {
+                            self.duplicate();
+                        } else {
+                            self.stats.events += 1;
+                            self.current.events += 1;
+                            for detector in &mut self.detectors {
+                                detector.observe(&event, &mut self.findings);
+                            }
+                        }
                     }
+                    Outcome::Ignored(ignore) => {
+                        let repeated = ignore
+                            .record_id
+                            .as_deref()
+                            .is_some_and(|id| self.seen.seen_before(id));
+                        if repeated {
+                            self.duplicate();
+                        } else {
+                            self.ignore(ignore.reason);
+                        }
+                    }
+                    Outcome::Rejected(reason) => self.reject(at, reason),
                 }
-                Outcome::Ignored(reason) => self.ignore(reason),
-                Outcome::Rejected(reason) => self.reject(input, at, reason),
-            },
+            }
         }
         self.stats.findings += (self.findings.len() - before) as u64;
     }
 
+    fn count_record(&mut self) {
+        self.stats.records += 1;
+        self.current.records += 1;
+    }
+
+    fn duplicate(&mut self) {
+        self.stats.duplicates += 1;
+        self.current.duplicates += 1;
+    }
+
     fn ignore(&mut self, reason: String) {
         self.stats.ignored += 1;
+        self.current.ignored += 1;
         let reasons = &mut self.stats.ignored_by_reason;
         let key = if reasons.len() < MAX_IGNORE_REASONS || reasons.contains_key(&reason) {
             reason
@@ -160,12 +236,13 @@ impl Pipeline {
         *reasons.entry(key).or_insert(0) += 1;
     }
 
-    fn reject(&mut self, input: &str, at: Position, reason: String) {
+    fn reject(&mut self, at: Position, reason: String) {
         self.stats.rejected += 1;
+        self.current.rejected += 1;
         if self.rejections.len() < self.config.max_rejections_kept {
             self.rejections.push(Rejection {
                 location: Location {
-                    input: input.to_owned(),
+                    input: self.context.input.clone(),
                     record: at.record,
                     line: at.line,
                     offset: at.offset,

@@ -4,8 +4,9 @@
 //! The pipeline:
 //!
 //! ```text
-//! bytes ─▶ framing (records out of a JSON array or NDJSON stream, any chunking)
+//! bytes ─▶ input (recognise the format, gunzip, frame records out of JSON / CSV / lines)
 //!       ─▶ decode (source record ─▶ normalised Event, or ignored / rejected with a reason)
+//!       ─▶ duplicate check (record ids seen before)
 //!       ─▶ detectors (one per detection id) ─▶ Finding (with evidence record ids)
 //! ```
 //!
@@ -16,17 +17,19 @@
 pub mod accounting;
 pub mod config;
 pub mod decode;
+pub mod dedupe;
 pub mod detect;
 pub mod engine;
 pub mod event;
 pub mod finding;
-pub mod framing;
+pub mod input;
 pub mod net;
 pub mod time;
 
-pub use accounting::{Location, Rejection, Stats};
+pub use accounting::{InputStats, Location, Rejection, Stats};
 pub use config::EngineConfig;
 pub use engine::{Engine, EngineError, ScanOutput, scan};
-pub use event::{Event, EventKind};
+pub use event::{Event, EventKind, LogSource};
 pub use finding::{Confidence, Entity, EntityKind, Finding, Severity};
+pub use input::format::{CsvKind, Format, JsonShape, LineKind};
 pub use time::Timestamp;

@@ -5,7 +5,7 @@
 //! boundary as plain JSON-compatible objects (maps become objects, 64-bit counters numbers),
 //! the same shapes as the command line's `--output json`.
 
-use mailhound_core::{EngineConfig, Finding};
+use mailhound_core::{EngineConfig, Finding, Format};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -59,10 +59,15 @@ impl Engine {
         })
     }
 
-    /// Ends the current input and names the next (e.g. the file name). Returns findings.
+    /// Ends the current input and names the next (e.g. the file name). `format` (optional)
+    /// reads it as that format instead of recognising it. Returns findings.
     #[wasm_bindgen(js_name = beginInput)]
-    pub fn begin_input(&mut self, name: &str) -> Result<JsValue, JsError> {
-        findings_to_js(self.inner.begin_input(name))
+    pub fn begin_input(&mut self, name: &str, format: Option<String>) -> Result<JsValue, JsError> {
+        let format = format
+            .map(|name| name.parse::<Format>())
+            .transpose()
+            .map_err(|error| JsError::new(&error.to_string()))?;
+        findings_to_js(self.inner.begin_input_as(name, format))
     }
 
     /// Reads the next chunk of bytes (a `Uint8Array`). Returns the findings completed so far.
@@ -99,7 +104,7 @@ pub fn scan(text: &str, config: JsValue, name: Option<String>) -> Result<JsValue
     let mut engine = mailhound_core::Engine::new(config_from_js(config)?);
     let to_js_error = |error: mailhound_core::EngineError| JsError::new(&error.to_string());
     let mut findings = engine
-        .begin_input(name.as_deref().unwrap_or("input"))
+        .begin_input_as(name.as_deref().unwrap_or("input"), None)
         .map_err(to_js_error)?;
     findings.extend(engine.push(text.as_bytes()).map_err(to_js_error)?);
     findings.extend(engine.finish().map_err(to_js_error)?);

@@ -24,7 +24,7 @@ fn error_message(error: wasm_bindgen::JsError) -> String {
 #[wasm_bindgen_test]
 fn streaming_engine_finds_the_attackers_rule_only() {
     let mut engine = Engine::new(JsValue::UNDEFINED).expect("default config");
-    json(engine.begin_input("audit.json").expect("open"));
+    json(engine.begin_input("audit.json", None).expect("open"));
     let text = format!("[{ATTACK},\n{BENIGN}]");
     let mut findings = Vec::new();
     for chunk in text.as_bytes().chunks(37) {
@@ -101,6 +101,13 @@ fn errors_arrive_as_js_errors() {
             .expect_err("finished engine refuses data"),
     );
     assert!(message.contains("finished"), "{message}");
+    let mut engine = Engine::new(JsValue::UNDEFINED).expect("default config");
+    let message = error_message(
+        engine
+            .begin_input("x", Some("xml".into()))
+            .expect_err("unknown format refused"),
+    );
+    assert!(message.contains("unknown format `xml`"), "{message}");
     let message = error_message(simulate(1, "yesterday").expect_err("bad start refused"));
     assert!(message.contains("yesterday"), "{message}");
 }

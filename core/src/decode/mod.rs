@@ -1,13 +1,18 @@
 //! Decoders: from one framed record to an event, an ignore or a rejection.
 //!
-//! The framer ([`crate::framing`]) cuts records out of the byte stream; a decoder turns each
-//! record into a normalised [`Event`] or says why it cannot. One decoder per source shape
-//! lives in its own module.
+//! The input layer ([`crate::input`]) frames records; this module routes each one to the
+//! decoder of its source shape: JSON records by their keys ([`json`]), CSV rows by their
+//! export's header, lines by their log format. One decoder per source family lives in its own
+//! module (`ual`, `signin`, `probe`); each turns its records into normalised [`Event`]s.
 
+pub mod json;
 pub mod lenient;
 pub mod ual;
 
 use crate::event::Event;
+use crate::input::Unit;
+use crate::input::format::{CsvKind, JsonShape, LineKind};
+use crate::input::json::Position;
 
 /// What became of one record.
 #[allow(
@@ -18,57 +23,82 @@ use crate::event::Event;
 pub enum Outcome {
     /// The record is relevant and became an event.
     Event(Event),
-    /// The record is valid but no detection reads it; the reason names what it is.
-    Ignored(String),
+    /// The record is valid but no detection reads it.
+    Ignored(Ignore),
     /// The record is malformed; the reason says how.
     Rejected(String),
 }
 
-/// Decodes one framed record.
-pub fn decode_record(bytes: &[u8]) -> Outcome {
-    match bytes.iter().find(|byte| !byte.is_ascii_whitespace()) {
-        Some(b'{') => ual::decode(bytes),
-        _ => Outcome::Rejected(not_an_object(bytes)),
+/// A valid record no detection reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ignore {
+    /// What it is (e.g. the operation name), for the per-reason counters.
+    pub reason: String,
+    /// The record's own id, when it has one, so repeated records are still recognised.
+    pub record_id: Option<String>,
+}
+
+impl Outcome {
+    /// An ignored record.
+    pub fn ignored(reason: impl Into<String>, record_id: Option<String>) -> Self {
+        Self::Ignored(Ignore {
+            reason: reason.into(),
+            record_id,
+        })
     }
 }
 
-/// Says what a record that is not a JSON object is instead.
-fn not_an_object(bytes: &[u8]) -> String {
-    match serde_json::from_slice::<serde_json::Value>(bytes) {
-        Ok(value) => {
-            let kind = match value {
-                serde_json::Value::Array(_) => "an array",
-                serde_json::Value::String(_) => "a string",
-                serde_json::Value::Bool(_) => "a boolean",
-                serde_json::Value::Null => "null",
-                serde_json::Value::Number(_) => "a number",
-                serde_json::Value::Object(_) => "an object",
-            };
-            format!("record is not a JSON object (found {kind})")
+/// What decoding one input needs to remember between records.
+#[derive(Debug, Clone, Default)]
+pub struct DecodeContext {
+    /// The input's name, for record ids of sources that have none (`file:line`).
+    pub input: String,
+    /// The JSON shape, when forced by the caller.
+    pub forced_shape: Option<JsonShape>,
+    /// The JSON shape of the previous record: records of one input almost always share it.
+    pub last_shape: Option<JsonShape>,
+    /// W3C: the current `#Fields:` list.
+    pub w3c_fields: Vec<String>,
+}
+
+impl DecodeContext {
+    /// A context for the input `name`.
+    pub fn new(input: &str, forced_shape: Option<JsonShape>) -> Self {
+        Self {
+            input: input.to_owned(),
+            forced_shape,
+            ..Self::default()
         }
-        Err(error) => format!("record is not JSON: {error}"),
+    }
+
+    /// An id for a record of a source without ids: `input:line`.
+    pub fn positional_id(&self, at: Position) -> String {
+        format!("{}:{}", self.input, at.line)
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn non_objects_are_rejected_by_kind() {
-        for (bytes, kind) in [
-            (&b"[1]"[..], "array"),
-            (b"\"x\"", "string"),
-            (b"true", "boolean"),
-            (b"null", "null"),
-            (b"-4", "number"),
-            (b"@", "not JSON"),
-            (b"not json", "not JSON: expected ident"),
-        ] {
-            match decode_record(bytes) {
-                Outcome::Rejected(reason) => assert!(reason.contains(kind), "{reason}"),
-                other => panic!("{other:?}"),
+/// Decodes one framed record. `None` means the unit is not a record at all (a W3C directive
+/// line) and is not counted.
+pub fn decode(unit: Unit<'_>, at: Position, context: &mut DecodeContext) -> Option<Outcome> {
+    match unit {
+        Unit::Json(bytes) => Some(json::decode(bytes, context)),
+        Unit::Csv(row, kind) => Some(match kind {
+            CsvKind::UalCsv | CsvKind::SentinelSigninCsv | CsvKind::EntraPortalCsv => {
+                let _ = row;
+                not_supported(kind.name())
             }
-        }
+        }),
+        Unit::Line(text, kind) => match kind {
+            LineKind::IisW3c if text.starts_with('#') => None,
+            LineKind::IisW3c | LineKind::Squid | LineKind::Combined => {
+                let _ = (text, at);
+                Some(not_supported(kind.name()))
+            }
+        },
     }
+}
+
+/// The rejection for a recognised format whose decoder does not exist.
+pub fn not_supported(format: &str) -> Outcome {
+    Outcome::Rejected(format!("`{format}` records are recognised but not decoded"))
 }

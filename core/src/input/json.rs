@@ -514,6 +514,7 @@ impl JsonFramer {
         self.state = Self::after(context);
         let tail = &chunk[begin.unwrap_or(0)..end];
         if self.pending.is_empty() && !self.scan.oversized {
+            self.scan.oversized = tail.len() > self.max_record_bytes;
             self.emit(tail, sink);
         } else {
             self.keep(tail);
@@ -691,10 +692,12 @@ mod tests {
     #[test]
     fn oversized_records_are_refused_without_buffering() {
         let big = format!("{{\"a\":\"{}\"}}\n{{\"b\":1}}\n", "x".repeat(100));
-        let chunks: Vec<&[u8]> = big.as_bytes().chunks(7).collect();
-        let out = frame_chunks(&chunks, 50);
-        assert!(matches!(&out[0], Out::Malformed(1, 1, reason) if reason.contains("limit")));
-        assert_eq!(out[1], Out::Record(r#"{"b":1}"#.into(), 2, 2));
+        for size in [7, big.len()] {
+            let chunks: Vec<&[u8]> = big.as_bytes().chunks(size).collect();
+            let out = frame_chunks(&chunks, 50);
+            assert!(matches!(&out[0], Out::Malformed(1, 1, reason) if reason.contains("limit")));
+            assert_eq!(out[1], Out::Record(r#"{"b":1}"#.into(), 2, 2));
+        }
     }
 
     #[test]

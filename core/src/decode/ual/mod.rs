@@ -61,12 +61,21 @@ const CONDITION_PARAMETERS: &[&str] = &[
     "WithinSizeRangeMaximum",
 ];
 
-/// Decodes one audit record (already known to be a JSON object).
-pub fn decode(bytes: &[u8]) -> Outcome {
+/// Decodes one Management Activity API audit record; `None` when the object has neither
+/// `Operation` nor `CreationTime` (it is not an audit record).
+pub fn decode_api_record(bytes: &[u8]) -> Option<Outcome> {
     let raw: RawAuditRecord<'_> = match serde_json::from_slice(bytes) {
         Ok(raw) => raw,
-        Err(error) => return Outcome::Rejected(format!("invalid audit record: {error}")),
+        Err(error) => return Some(Outcome::Rejected(format!("invalid audit record: {error}"))),
     };
+    if raw.operation.is_none() && raw.creation_time.is_none() {
+        return None;
+    }
+    Some(decode_audit(&raw))
+}
+
+/// Turns an audit record's fields into an outcome.
+fn decode_audit(raw: &RawAuditRecord<'_>) -> Outcome {
     let Some(operation) = raw.operation.as_deref() else {
         return Outcome::Rejected("not an audit record: missing field `Operation`".into());
     };
@@ -82,9 +91,9 @@ pub fn decode(bytes: &[u8]) -> Outcome {
         ));
     };
     let Some(rule_operation) = RuleOperation::from_operation(operation) else {
-        return Outcome::Ignored(operation.to_owned());
+        return Outcome::ignored(operation, Some(id.0.trim().to_owned()));
     };
-    let rule = mailbox_rule(rule_operation, &raw);
+    let rule = mailbox_rule(rule_operation, raw);
     let ip = raw
         .client_ip
         .as_deref()
@@ -173,6 +182,10 @@ fn recipients(value: &str) -> Vec<String> {
 mod tests {
     use super::*;
 
+    fn decode(bytes: &[u8]) -> Outcome {
+        decode_api_record(bytes).expect("an audit record")
+    }
+
     fn event(json: &str) -> Event {
         match decode(json.as_bytes()) {
             Outcome::Event(event) => event,
@@ -251,7 +264,10 @@ mod tests {
         let outcome = decode(
             br#"{"Id":"b","CreationTime":"2025-03-04T09:15:02","Operation":"MailItemsAccessed"}"#,
         );
-        assert_eq!(outcome, Outcome::Ignored("MailItemsAccessed".into()));
+        assert_eq!(
+            outcome,
+            Outcome::ignored("MailItemsAccessed", Some("b".into()))
+        );
     }
 
     #[test]
