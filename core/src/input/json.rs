@@ -114,6 +114,19 @@ enum Layout {
     Sequence,
 }
 
+/// True when `object` (starting with `{`) opens with a wrapper key.
+fn starts_with_wrapper_key(object: &[u8]) -> bool {
+    let rest = object[1..].trim_ascii_start();
+    let Some(rest) = rest.strip_prefix(b"\"") else {
+        return false;
+    };
+    let key = match memchr::memchr(b'"', rest) {
+        Some(end) => &rest[..end],
+        None => return false,
+    };
+    WRAPPER_KEYS.contains(&key) || key.starts_with(ODATA_PREFIX)
+}
+
 /// Keys that, as the first key of a top-level object, make it a wrapper around records.
 const WRAPPER_KEYS: &[&[u8]] = &[b"value", b"records"];
 /// The wrapper members that hold the records array.
@@ -169,6 +182,12 @@ impl JsonFramer {
         let mut i = 0;
         while i < chunk.len() {
             let byte = chunk[i];
+            if byte == b'{' && self.at_line_start {
+                if let Some(newline) = self.try_whole_line(chunk, i, sink) {
+                    i = newline;
+                    continue;
+                }
+            }
             let reprocess = match &mut self.state {
                 State::Record(context) => {
                     let context = *context;
@@ -210,6 +229,47 @@ impl JsonFramer {
         self.pending.clear();
         self.scan = Scan::default();
         self.state = State::Top;
+    }
+
+    /// The fast path for the common layouts, NDJSON and an array with one record per line:
+    /// a line that opens an object at column 0 and closes one at its end is taken whole,
+    /// without scanning it byte by byte; the decoder's JSON parser validates it (a line
+    /// truncated inside a nested value is then rejected on its own, as it should be). Wrapper
+    /// objects, lines split across chunks and anything else take the structural path.
+    /// Returns the index of the line's terminating newline when the line was taken.
+    fn try_whole_line(
+        &mut self,
+        chunk: &[u8],
+        i: usize,
+        sink: &mut dyn FnMut(Frame<'_>),
+    ) -> Option<usize> {
+        let context = match self.state {
+            State::Top if self.layout != Layout::Array => Context::Top,
+            State::Elements { wrapped } => Context::Elements { wrapped },
+            _ => return None,
+        };
+        let newline = i + memchr::memchr(b'\n', &chunk[i..])?;
+        let mut line = chunk[i..newline].trim_ascii_end();
+        if matches!(context, Context::Elements { .. }) {
+            line = line.strip_suffix(b",").unwrap_or(line).trim_ascii_end();
+        }
+        if line.last() != Some(&b'}') || starts_with_wrapper_key(line) {
+            return None;
+        }
+        if self.layout == Layout::Unknown {
+            self.layout = Layout::Sequence;
+        }
+        self.records += 1;
+        self.start = Position {
+            record: self.records,
+            line: self.line,
+            offset: self.consumed + i as u64,
+        };
+        self.scan.oversized = line.len() > self.max_record_bytes;
+        self.emit(line, sink);
+        self.scan = Scan::default();
+        self.at_line_start = false;
+        Some(newline)
     }
 
     /// Handles a byte outside any record. Returns true when the byte must be looked at again.
@@ -737,6 +797,29 @@ mod tests {
             records(&frame("{\"Id\":\"1\",\"value\":[1]}\n{\"valued\":2}\n")),
             vec![r#"{"Id":"1","value":[1]}"#, r#"{"valued":2}"#]
         );
+    }
+
+    #[test]
+    fn whole_lines_take_the_fast_path_with_the_same_result() {
+        let text = "{\"a\":\"}\"}\n{\"b\":{\"c\":1}}\r\n{\"records\":[{\"d\":1}]}\n[\n{\"e\":1},\n{\"f\":{\"g\":2}}\n]\n";
+        let out = frame_every_way(text);
+        assert_eq!(
+            records(&out),
+            vec![
+                r#"{"a":"}"}"#,
+                r#"{"b":{"c":1}}"#,
+                r#"{"d":1}"#,
+                r#"{"e":1}"#,
+                r#"{"f":{"g":2}}"#
+            ]
+        );
+        assert_eq!(out[4], Out::Record(r#"{"f":{"g":2}}"#.into(), 5, 6));
+    }
+
+    #[test]
+    fn a_line_cut_inside_a_nested_value_stays_one_record() {
+        let out = frame("{\"a\":{\"b\":1}\n{\"c\":2}\n");
+        assert_eq!(records(&out), vec![r#"{"a":{"b":1}"#, r#"{"c":2}"#]);
     }
 
     #[test]

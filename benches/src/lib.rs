@@ -1,0 +1,79 @@
+//! Corpora and measurements shared by the benchmarks.
+//!
+//! Every corpus is built from the simulator's output (a fixed seed, so runs compare), rendered
+//! in the export form under test. The reference point for each is the cost of merely parsing
+//! the same records as JSON into `serde::de::IgnoredAny` (the least any JSON decoder must do),
+//! measured on the NDJSON rendition of the same records.
+
+use mailhound_core::{Engine, EngineConfig, Format, Stats};
+use mailhound_simulator::{SimOptions, simulate};
+use serde::de::IgnoredAny;
+
+/// The audit records of a simulated tenant of `users` users, one JSON object per item.
+pub fn audit_records(users: usize) -> Vec<String> {
+    let mut options = SimOptions::new(7, "2025-03-04T00:00:00Z").expect("valid start");
+    options.users = users;
+    let output = simulate(&options);
+    output.files[0]
+        .text
+        .lines()
+        .map(|line| line.trim().trim_end_matches(','))
+        .filter(|line| line.starts_with('{'))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The records as NDJSON.
+pub fn ndjson(records: &[String]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for record in records {
+        out.extend_from_slice(record.as_bytes());
+        out.push(b'\n');
+    }
+    out
+}
+
+/// The records as one JSON array, one record per line (the Management Activity API's form).
+pub fn json_array(records: &[String]) -> Vec<u8> {
+    format!("[\n{}\n]\n", records.join(",\n")).into_bytes()
+}
+
+/// The records as a Purview audit search CSV export (`AuditData` holds each record).
+pub fn purview_csv(records: &[String]) -> Vec<u8> {
+    let mut out = String::from(
+        "RecordId,CreationDate,RecordType,Operation,UserId,AuditData,AssociatedAdminUnits,AssociatedAdminUnitsNames\r\n",
+    );
+    for record in records {
+        let value: serde_json::Value = serde_json::from_str(record).expect("simulator JSON");
+        let field = |name: &str| value[name].as_str().unwrap_or_default().to_owned();
+        out.push_str(&format!(
+            "{},{},{},{},{},\"{}\",,\r\n",
+            field("Id"),
+            field("CreationTime"),
+            value["RecordType"],
+            field("Operation"),
+            field("UserId"),
+            record.replace('"', "\"\"")
+        ));
+    }
+    out.into_bytes()
+}
+
+/// Parses a stream of JSON values into `IgnoredAny`: the floor any JSON decoder pays.
+pub fn parse_floor(bytes: &[u8]) -> usize {
+    serde_json::Deserializer::from_slice(bytes)
+        .into_iter::<IgnoredAny>()
+        .filter(Result::is_ok)
+        .count()
+}
+
+/// Scans `bytes` with the engine (default configuration), in 1 MiB chunks as the CLI does.
+pub fn scan(bytes: &[u8], format: Option<Format>) -> Stats {
+    let mut engine = Engine::new(EngineConfig::default());
+    let _ = engine.begin_input_as("bench", format);
+    for chunk in bytes.chunks(1 << 20) {
+        let _ = engine.push(chunk);
+    }
+    let _ = engine.finish();
+    engine.stats().clone()
+}
