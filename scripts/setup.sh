@@ -32,6 +32,12 @@ if [ "$have" != "$wanted" ]; then
   cargo install wasm-bindgen-cli --version "$wanted"
 fi
 
+# cargo-fuzz, for the fuzz targets (they build with the machine's nightly toolchain, if any).
+if rustup toolchain list | grep -q '^nightly' && ! cargo fuzz --version >/dev/null 2>&1; then
+  say "installing cargo-fuzz"
+  cargo install cargo-fuzz
+fi
+
 # Chromium and its driver, for the wasm tests in a browser and the page's browser tests.
 if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
   say "installing chromium and chromium-driver"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check and test of mailhound: formatting, lints (native and wasm32), the Rust
 # unit, property, end-to-end and CLI tests, the WASM API tests under Node and in headless
-# Chromium, a purple-team validation over several seeds, and the page's browser tests.
+# Chromium, a short run of every fuzz target, a purple-team validation over several seeds,
+# and the page's browser tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
@@ -27,6 +28,9 @@ cargo test -p mailhound-wasm --target wasm32-unknown-unknown --locked
 step "WASM API tests in headless Chromium"
 CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_USE_BROWSER=1 \
   cargo test -p mailhound-wasm --target wasm32-unknown-unknown --locked
+
+step "fuzzing every decoder briefly"
+./scripts/fuzz.sh
 
 step "purple-team validation"
 for seed in 1 2 3 4 5; do
