@@ -45,13 +45,28 @@ pub fn print_findings(format: OutputFormat, findings: &[Finding], stats: &Stats)
             }
             writeln!(
                 out,
-                "{} finding(s) · {} records: {} events, {} ignored, {} rejected",
+                "{} finding(s) · {} records: {} events, {} ignored, {} rejected, {} duplicates",
                 findings.len(),
                 stats.records,
                 stats.events,
                 stats.ignored,
-                stats.rejected
+                stats.rejected,
+                stats.duplicates
             )?;
+            for input in &stats.inputs {
+                writeln!(
+                    out,
+                    "  {}: {}{} · {} records ({} events, {} ignored, {} rejected, {} duplicates)",
+                    input.name,
+                    input.format.as_deref().unwrap_or("unrecognised"),
+                    if input.gzip { ", gzip" } else { "" },
+                    input.records,
+                    input.events,
+                    input.ignored,
+                    input.rejected,
+                    input.duplicates
+                )?;
+            }
         }
     }
     Ok(())

@@ -154,7 +154,7 @@ impl Engine {
         let pipeline = &mut self.pipeline;
         self.input.finish(&mut |item| pipeline.handle(item));
         let mut current = std::mem::take(&mut pipeline.current);
-        if current.records == 0 && self.input.format().is_none() && !self.input.gzipped() {
+        if self.input.bytes_read() == 0 {
             return;
         }
         current.format = self.input.format().map(|format| format.to_string());
@@ -317,6 +317,63 @@ mod tests {
         }
         assert_eq!(whole.stats.rejected, 1);
         assert!(whole.rejections[0].reason.contains("truncated"));
+    }
+
+    #[test]
+    fn repeated_records_are_counted_as_duplicates_across_inputs() {
+        let mut engine = Engine::new(EngineConfig::default());
+        let mut findings = engine.begin_input("january.json").expect("open");
+        findings.extend(
+            engine
+                .push(format!("{ATTACK}\n{OTHER}\n").as_bytes())
+                .expect("open"),
+        );
+        findings.extend(engine.begin_input("overlap.json").expect("open"));
+        findings.extend(
+            engine
+                .push(format!("{OTHER}\n{ATTACK}\n{BENIGN}\n").as_bytes())
+                .expect("open"),
+        );
+        findings.extend(engine.finish().expect("open"));
+        assert_eq!(
+            findings.len(),
+            1,
+            "the repeated attack record is not a second finding"
+        );
+        let stats = engine.stats();
+        assert_eq!(
+            (stats.records, stats.events, stats.ignored, stats.duplicates),
+            (5, 2, 1, 2)
+        );
+        assert!(stats.balanced());
+        assert_eq!(stats.inputs.len(), 2);
+        assert_eq!(stats.inputs[1].name, "overlap.json");
+        assert_eq!(
+            (stats.inputs[1].records, stats.inputs[1].duplicates),
+            (3, 2)
+        );
+        assert_eq!(stats.inputs[1].format.as_deref(), Some("json"));
+    }
+
+    #[test]
+    fn an_input_the_size_of_an_export_cap_is_flagged() {
+        let config = EngineConfig {
+            export_caps: vec![3],
+            ..EngineConfig::default()
+        };
+        let mut engine = Engine::new(config);
+        engine.begin_input("capped.json").expect("open");
+        engine
+            .push(format!("[{ATTACK},{BENIGN},{OTHER}]").as_bytes())
+            .expect("open");
+        engine.begin_input("short.json").expect("open");
+        engine
+            .push(format!("[{ATTACK},{BENIGN}]").as_bytes())
+            .expect("open");
+        engine.finish().expect("open");
+        let inputs = &engine.stats().inputs;
+        assert_eq!(inputs[0].probably_truncated_at, Some(3));
+        assert_eq!(inputs[1].probably_truncated_at, None);
     }
 
     #[test]

@@ -69,6 +69,7 @@ pub struct Input {
     gunzip: Option<MultiGzDecoder<Vec<u8>>>,
     gzip_failed: bool,
     compressed: u64,
+    read: u64,
     stage: Stage,
     format: Option<Format>,
 }
@@ -82,6 +83,7 @@ impl Input {
             gunzip: None,
             gzip_failed: false,
             compressed: 0,
+            read: 0,
             stage: Stage::Sniffing(Vec::new()),
             format: None,
         }
@@ -97,8 +99,14 @@ impl Input {
         self.gunzip.is_some()
     }
 
+    /// Raw bytes read so far.
+    pub fn bytes_read(&self) -> u64 {
+        self.read
+    }
+
     /// Reads the next chunk of raw (possibly compressed) bytes.
     pub fn push(&mut self, chunk: &[u8], sink: &mut dyn FnMut(Item<'_>)) {
+        self.read += chunk.len() as u64;
         if self.gzip_failed {
             return;
         }
