@@ -2,7 +2,9 @@
 //! records. Run: `cargo bench -p mailhound-benches`.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use mailhound_benches::{audit_records, json_array, ndjson, parse_floor, purview_csv, scan};
+use mailhound_benches::{
+    audit_records, decode_only, json_array, ndjson, parse_floor, purview_csv, scan,
+};
 use std::hint::black_box;
 
 fn audit_log(c: &mut Criterion) {

@@ -5,6 +5,8 @@
 //! the same records as JSON into `serde::de::IgnoredAny` (the least any JSON decoder must do),
 //! measured on the NDJSON rendition of the same records.
 
+use mailhound_core::decode::{DecodeContext, Outcome, decode};
+use mailhound_core::input::{Input, Item};
 use mailhound_core::{Engine, EngineConfig, Format, Stats};
 use mailhound_simulator::{SimOptions, simulate};
 use serde::de::IgnoredAny;
@@ -76,4 +78,42 @@ pub fn scan(bytes: &[u8], format: Option<Format>) -> Stats {
     }
     let _ = engine.finish();
     engine.stats().clone()
+}
+
+/// What decoding alone produced.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Decoded {
+    /// Records that became events.
+    pub events: u64,
+    /// Records ignored.
+    pub ignored: u64,
+    /// Records rejected (malformed items included).
+    pub rejected: u64,
+}
+
+/// Recognises, frames and decodes `bytes` into events, without the duplicate check or the
+/// detectors: the decoder's own throughput.
+pub fn decode_only(bytes: &[u8], format: Option<Format>) -> Decoded {
+    let max_record_bytes = EngineConfig::default().max_record_bytes;
+    let mut input = Input::new(format, max_record_bytes);
+    let shape = match format {
+        Some(Format::Json(shape)) => shape,
+        _ => None,
+    };
+    let mut context = DecodeContext::new("bench", shape);
+    let mut decoded = Decoded::default();
+    let mut sink = |item: Item<'_>| match item {
+        Item::Record { unit, at } => match decode(unit, at, &mut context) {
+            Some(Outcome::Event(_)) => decoded.events += 1,
+            Some(Outcome::Ignored(_)) => decoded.ignored += 1,
+            Some(Outcome::Rejected(_)) => decoded.rejected += 1,
+            None => {}
+        },
+        Item::Malformed { .. } => decoded.rejected += 1,
+    };
+    for chunk in bytes.chunks(1 << 20) {
+        input.push(chunk, &mut sink);
+    }
+    input.finish(&mut sink);
+    decoded
 }
