@@ -58,6 +58,9 @@ pub struct Stats {
     pub duplicates: u64,
     /// Findings produced.
     pub findings: u64,
+    /// Events that arrived after later events had already been processed (beyond the
+    /// allowed lateness or the buffer); only detections without windows saw them.
+    pub late_events: u64,
     /// Ignored records by reason (e.g. `MailItemsAccessed`).
     pub ignored_by_reason: BTreeMap<String, u64>,
     /// Record ids forgotten by the duplicate check to stay within its bound; a duplicate of

@@ -26,6 +26,12 @@ pub struct EngineConfig {
     pub export_caps: Vec<u64>,
     /// How many inputs are listed one by one in the stats. Default 10,000.
     pub max_inputs_listed: usize,
+    /// How late (in seconds of event time) an event may arrive and still be put in order.
+    /// Unset (the default, for scans of exports): events are sorted up to
+    /// `max_buffered_events`; set it for streams whose sources lag by a known amount.
+    pub allowed_lateness_seconds: Option<u64>,
+    /// Events held for ordering at most. Default 200,000; when full, the oldest goes on.
+    pub max_buffered_events: usize,
 }
 
 impl Default for EngineConfig {
@@ -37,6 +43,8 @@ impl Default for EngineConfig {
             max_dedupe_ids: 1_000_000,
             export_caps: vec![5_000, 10_000, 30_000, 50_000, 100_000, 250_000, 1_000_000],
             max_inputs_listed: 10_000,
+            allowed_lateness_seconds: None,
+            max_buffered_events: 200_000,
         }
     }
 }

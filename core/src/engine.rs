@@ -15,6 +15,7 @@ use crate::finding::Finding;
 use crate::input::format::Format;
 use crate::input::json::Position;
 use crate::input::{Input, Item};
+use crate::reorder::{Release, ReorderBuffer};
 
 /// Distinct ignore reasons kept in the stats; the rest are counted under [`OTHER_REASONS`].
 const MAX_IGNORE_REASONS: usize = 256;
@@ -42,6 +43,7 @@ struct Pipeline {
     context: DecodeContext,
     seen: SeenIds,
     current: InputStats,
+    order: ReorderBuffer,
     detectors: Vec<Box<dyn Detector>>,
     stats: Stats,
     rejections: Vec<Rejection>,
@@ -68,6 +70,12 @@ impl Engine {
                 detectors: detect::all(&config),
                 context: DecodeContext::new("input", None),
                 seen: SeenIds::new(config.max_dedupe_ids),
+                order: ReorderBuffer::new(
+                    config.allowed_lateness_seconds.map(|seconds| {
+                        i64::try_from(seconds.saturating_mul(1000)).unwrap_or(i64::MAX)
+                    }),
+                    config.max_buffered_events,
+                ),
                 current: InputStats {
                     name: "input".into(),
                     ..InputStats::default()
@@ -123,6 +131,12 @@ impl Engine {
         self.end_input();
         let pipeline = &mut self.pipeline;
         let before = pipeline.findings.len();
+        let detectors = &mut pipeline.detectors;
+        let findings = &mut pipeline.findings;
+        pipeline
+            .order
+            .flush(&mut |event, how| route(detectors, &event, how, findings));
+        pipeline.stats.late_events = pipeline.order.late();
         for detector in &mut pipeline.detectors {
             detector.finish(&mut pipeline.findings);
         }
@@ -191,9 +205,12 @@ impl Pipeline {
                         } else {
                             self.stats.events += 1;
                             self.current.events += 1;
-                            for detector in &mut self.detectors {
-                                detector.observe(&event, &mut self.findings);
-                            }
+                            let detectors = &mut self.detectors;
+                            let findings = &mut self.findings;
+                            self.order.push(event, &mut |event, how| {
+                                route(detectors, &event, how, findings)
+                            });
+                            self.stats.late_events = self.order.late();
                         }
                     }
                     Outcome::Ignored(ignore) => {
@@ -249,6 +266,21 @@ impl Pipeline {
                 },
                 reason,
             });
+        }
+    }
+}
+
+/// Hands a released event to every detector, in order or as a late event.
+fn route(
+    detectors: &mut [Box<dyn Detector>],
+    event: &crate::event::Event,
+    how: Release,
+    findings: &mut Vec<Finding>,
+) {
+    for detector in detectors {
+        match how {
+            Release::InOrder => detector.observe(event, findings),
+            Release::Late => detector.observe_late(event, findings),
         }
     }
 }

@@ -7,6 +7,7 @@
 //! bytes ─▶ input (recognise the format, gunzip, frame records out of JSON / CSV / lines)
 //!       ─▶ decode (source record ─▶ normalised Event, or ignored / rejected with a reason)
 //!       ─▶ duplicate check (record ids seen before)
+//!       ─▶ reorder buffer (event time, bounded, late events counted)
 //!       ─▶ detectors (one per detection id) ─▶ Finding (with evidence record ids)
 //! ```
 //!
@@ -24,6 +25,8 @@ pub mod event;
 pub mod finding;
 pub mod input;
 pub mod net;
+pub mod reorder;
+pub mod state;
 pub mod time;
 
 pub use accounting::{InputStats, Location, Rejection, Stats};

@@ -64,6 +64,10 @@ impl Detector for InboxRuleExfiltration {
         ID
     }
 
+    fn observe_late(&mut self, event: &Event, findings: &mut Vec<Finding>) {
+        self.observe(event, findings);
+    }
+
     fn observe(&mut self, event: &Event, findings: &mut Vec<Finding>) {
         let EventKind::MailboxRule(rule) = &event.kind else {
             return;

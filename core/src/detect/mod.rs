@@ -19,8 +19,12 @@ pub const RESOURCE_DEVELOPMENT: &str = "Resource Development";
 pub trait Detector {
     /// The stable id, e.g. `inbox_rule_exfiltration`.
     fn id(&self) -> &'static str;
-    /// Looks at one event; pushes the findings it completes.
+    /// Looks at one event, in event-time order; pushes the findings it completes.
     fn observe(&mut self, event: &Event, findings: &mut Vec<Finding>);
+    /// Looks at an event that arrived after later ones were processed. Detections that need
+    /// no window handle it like any other; windowed ones ignore it (the default), since the
+    /// windows it belongs to may be gone.
+    fn observe_late(&mut self, _event: &Event, _findings: &mut Vec<Finding>) {}
     /// The input is over: pushes the findings still open.
     fn finish(&mut self, _findings: &mut Vec<Finding>) {}
 }

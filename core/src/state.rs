@@ -1,0 +1,193 @@
+//! Keyed detector state with a hard bound and window expiry.
+//!
+//! Detectors keep state per user or per source address. An attacker controls how many
+//! distinct addresses and user names appear (a spray from a botnet, an enumeration of a
+//! million names), so state must not grow with them: each map has a hard capacity, entries
+//! expire when their window has passed (by event time), and when the map is full the entry
+//! touched least recently is evicted. Every eviction is counted, so a reader of the stats
+//! knows the bound was reached.
+
+use crate::time::Timestamp;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeSet, HashMap};
+use std::hash::Hash;
+
+/// A bounded map from keys to per-key state, ordered by last touch for expiry and eviction.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(bound(
+    serialize = "K: Serialize + Eq + Hash + Ord, V: Serialize",
+    deserialize = "K: Deserialize<'de> + Eq + Hash + Ord + Clone, V: Deserialize<'de>"
+))]
+pub struct KeyedState<K, V> {
+    capacity: usize,
+    entries: HashMap<K, Entry<V>>,
+    by_touch: BTreeSet<(Timestamp, u64, K)>,
+    touches: u64,
+    evicted: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Entry<V> {
+    value: V,
+    touched: Timestamp,
+    sequence: u64,
+}
+
+impl<K: Eq + Hash + Ord + Clone, V> KeyedState<K, V> {
+    /// A map of at most `capacity` keys.
+    pub fn new(capacity: usize) -> Self {
+        Self {
+            capacity: capacity.max(1),
+            entries: HashMap::new(),
+            by_touch: BTreeSet::new(),
+            touches: 0,
+            evicted: 0,
+        }
+    }
+
+    /// The state of `key`, created with `create` if absent, marked as touched at `now`.
+    /// Making room for a new key evicts the least recently touched one.
+    pub fn touch(&mut self, key: &K, now: Timestamp, create: impl FnOnce() -> V) -> &mut V {
+        self.touches += 1;
+        let sequence = self.touches;
+        if let Some(entry) = self.entries.get_mut(key) {
+            self.by_touch
+                .remove(&(entry.touched, entry.sequence, key.clone()));
+            entry.touched = entry.touched.max(now);
+            entry.sequence = sequence;
+            self.by_touch.insert((entry.touched, sequence, key.clone()));
+        } else {
+            if self.entries.len() >= self.capacity {
+                self.evict_oldest();
+            }
+            self.by_touch.insert((now, sequence, key.clone()));
+            self.entries.insert(
+                key.clone(),
+                Entry {
+                    value: create(),
+                    touched: now,
+                    sequence,
+                },
+            );
+        }
+        match self.entries.get_mut(key) {
+            Some(entry) => &mut entry.value,
+            None => unreachable!("the key was just inserted"),
+        }
+    }
+
+    /// The state of `key`, if present (not marked as touched).
+    pub fn get(&self, key: &K) -> Option<&V> {
+        self.entries.get(key).map(|entry| &entry.value)
+    }
+
+    /// Removes `key`, returning its state.
+    pub fn remove(&mut self, key: &K) -> Option<V> {
+        let entry = self.entries.remove(key)?;
+        self.by_touch
+            .remove(&(entry.touched, entry.sequence, key.clone()));
+        Some(entry.value)
+    }
+
+    /// Removes every key last touched before `cutoff`, handing each to `expired` (oldest
+    /// first), so that a detector can close its episode.
+    pub fn expire_before(&mut self, cutoff: Timestamp, expired: &mut dyn FnMut(K, V)) {
+        while let Some((touched, _, _)) = self.by_touch.first() {
+            if *touched >= cutoff {
+                break;
+            }
+            if let Some((_, _, key)) = self.by_touch.pop_first() {
+                if let Some(entry) = self.entries.remove(&key) {
+                    expired(key, entry.value);
+                }
+            }
+        }
+    }
+
+    /// Removes every key, oldest first (end of the scan).
+    pub fn drain(&mut self, expired: &mut dyn FnMut(K, V)) {
+        while let Some((_, _, key)) = self.by_touch.pop_first() {
+            if let Some(entry) = self.entries.remove(&key) {
+                expired(key, entry.value);
+            }
+        }
+    }
+
+    fn evict_oldest(&mut self) {
+        if let Some((_, _, key)) = self.by_touch.pop_first() {
+            self.entries.remove(&key);
+            self.evicted += 1;
+        }
+    }
+
+    /// Keys evicted because the map was full.
+    pub fn evicted(&self) -> u64 {
+        self.evicted
+    }
+
+    /// Keys held.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// True when no key is held.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The capacity.
+    pub fn capacity(&self) -> usize {
+        self.capacity
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn state_is_kept_per_key() {
+        let mut state: KeyedState<String, u32> = KeyedState::new(10);
+        *state.touch(&"a".into(), Timestamp(1), || 0) += 1;
+        *state.touch(&"a".into(), Timestamp(2), || 0) += 1;
+        *state.touch(&"b".into(), Timestamp(3), || 0) += 5;
+        assert_eq!(state.get(&"a".into()), Some(&2));
+        assert_eq!(state.get(&"b".into()), Some(&5));
+    }
+
+    #[test]
+    fn expiry_hands_back_stale_keys_oldest_first() {
+        let mut state: KeyedState<&str, u32> = KeyedState::new(10);
+        state.touch(&"a", Timestamp(10), || 1);
+        state.touch(&"b", Timestamp(20), || 2);
+        state.touch(&"c", Timestamp(30), || 3);
+        state.touch(&"a", Timestamp(40), || 0);
+        let mut expired = Vec::new();
+        state.expire_before(Timestamp(35), &mut |key, value| expired.push((key, value)));
+        assert_eq!(expired, vec![("b", 2), ("c", 3)]);
+        assert_eq!(state.len(), 1);
+    }
+
+    #[test]
+    fn a_million_distinct_keys_stay_within_the_bound() {
+        let mut state: KeyedState<u32, u64> = KeyedState::new(1000);
+        for key in 0..1_000_000u32 {
+            state.touch(&key, Timestamp(i64::from(key)), || 0);
+            assert!(state.len() <= 1000);
+        }
+        assert_eq!(state.len(), 1000);
+        assert_eq!(state.evicted(), 999_000);
+        assert!(state.get(&999_999).is_some());
+        assert!(state.get(&0).is_none());
+    }
+
+    #[test]
+    fn state_survives_serialisation() {
+        let mut state: KeyedState<String, Vec<i64>> = KeyedState::new(3);
+        state.touch(&"x".into(), Timestamp(5), Vec::new).push(5);
+        let json = serde_json::to_string(&state).expect("serialises");
+        let mut back: KeyedState<String, Vec<i64>> = serde_json::from_str(&json).expect("parses");
+        back.touch(&"x".into(), Timestamp(6), Vec::new).push(6);
+        assert_eq!(back.get(&"x".into()), Some(&vec![5, 6]));
+    }
+}
