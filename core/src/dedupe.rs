@@ -6,11 +6,12 @@
 //! forgets the oldest, and every forgotten id is counted, so a duplicate that arrives after its
 //! twin was forgotten is the only kind missed, and the stats say how many could be.
 
+use serde::{Deserialize, Serialize};
 use std::collections::{HashSet, VecDeque};
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 /// Recently seen record ids.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SeenIds {
     capacity: usize,
     set: HashSet<u64>,

@@ -86,6 +86,33 @@ impl Engine {
         findings_to_js(self.inner.finish())
     }
 
+    /// Ends the current input and saves the engine's state:
+    /// `{findings, state: Uint8Array}`. Keep `state` (e.g. in a Durable Object) and pass it to
+    /// `Engine.restore` in the next invocation.
+    pub fn snapshot(&mut self) -> Result<JsValue, JsError> {
+        let (findings, bytes) = self
+            .inner
+            .snapshot()
+            .map_err(|error| JsError::new(&error.to_string()))?;
+        let result = js_sys::Object::new();
+        let set = |key: &str, value: &JsValue| {
+            js_sys::Reflect::set(&result, &JsValue::from_str(key), value)
+                .map(|_| ())
+                .map_err(|_| JsError::new("cannot build the snapshot object"))
+        };
+        set("findings", &to_js(&findings)?)?;
+        set("state", &js_sys::Uint8Array::from(bytes.as_slice()).into())?;
+        Ok(result.into())
+    }
+
+    /// An engine in the state a `snapshot()` saved.
+    pub fn restore(state: &[u8]) -> Result<Engine, JsError> {
+        Ok(Self {
+            inner: mailhound_core::Engine::restore(state)
+                .map_err(|error| JsError::new(&error.to_string()))?,
+        })
+    }
+
     /// The counters: `records`, `events`, `ignored`, `rejected`, `findings`, ...
     pub fn stats(&self) -> Result<JsValue, JsError> {
         to_js(self.inner.stats())

@@ -141,3 +141,29 @@ fn the_simulator_runs_in_wasm_and_its_attack_is_found() {
         attack["entities"][0]["value"]
     );
 }
+
+#[wasm_bindgen_test]
+fn a_snapshot_carries_the_state_to_the_next_invocation() {
+    let mut engine = Engine::new(JsValue::UNDEFINED).expect("default config");
+    json(engine.push_text(&format!("{BENIGN}\n")).expect("open"));
+    let snapshot = engine.snapshot().expect("snapshot");
+    let state = js_sys::Reflect::get(&snapshot, &JsValue::from_str("state")).expect("state");
+    let state = js_sys::Uint8Array::new(&state).to_vec();
+    let mut next = Engine::restore(&state).expect("restore");
+    let mut findings = json(
+        next.push_text(&format!("{ATTACK}\n{BENIGN}\n"))
+            .expect("open"),
+    );
+    if let (Some(all), Some(more)) = (
+        findings.as_array_mut(),
+        json(next.finish().expect("open")).as_array(),
+    ) {
+        all.extend(more.iter().cloned());
+    }
+    assert_eq!(findings.as_array().map(Vec::len), Some(1));
+    let stats = json(next.stats().expect("stats"));
+    assert_eq!(stats["records"], 3);
+    assert_eq!(stats["duplicates"], 1);
+    let message = error_message(Engine::restore(b"garbage").err().expect("refused"));
+    assert!(message.contains("snapshot"), "{message}");
+}

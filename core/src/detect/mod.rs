@@ -27,6 +27,14 @@ pub trait Detector {
     fn observe_late(&mut self, _event: &Event, _findings: &mut Vec<Finding>) {}
     /// The input is over: pushes the findings still open.
     fn finish(&mut self, _findings: &mut Vec<Finding>) {}
+    /// The detector's state, for an engine snapshot (`null` for detections without state).
+    fn save(&self) -> serde_json::Value {
+        serde_json::Value::Null
+    }
+    /// Restores the state saved by [`Detector::save`].
+    fn load(&mut self, _state: serde_json::Value) -> Result<(), String> {
+        Ok(())
+    }
 }
 
 /// Every detection, configured.
