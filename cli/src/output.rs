@@ -3,7 +3,7 @@
 use anyhow::Result;
 use clap::ValueEnum;
 use comfy_table::{Cell, Color, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
-use mailhound_core::{Finding, Severity, Stats};
+use mailhound_core::{Finding, Severity, Stats, report};
 use std::io::{self, IsTerminal, Write};
 
 /// How findings are printed.
@@ -15,6 +15,10 @@ pub enum OutputFormat {
     Json,
     /// One finding per line.
     Ndjson,
+    /// CSV, one row per finding.
+    Csv,
+    /// OCSF Detection Finding (class 2004) events, one per line.
+    Ocsf,
 }
 
 /// The `--output json` document.
@@ -36,6 +40,13 @@ pub fn print_findings(format: OutputFormat, findings: &[Finding], stats: &Stats)
         OutputFormat::Ndjson => {
             for finding in findings {
                 serde_json::to_writer(&mut out, finding)?;
+                writeln!(out)?;
+            }
+        }
+        OutputFormat::Csv => out.write_all(&report::csv::to_csv(findings)?)?,
+        OutputFormat::Ocsf => {
+            for finding in findings {
+                serde_json::to_writer(&mut out, &report::ocsf::detection_finding(finding))?;
                 writeln!(out)?;
             }
         }

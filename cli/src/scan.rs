@@ -27,6 +27,9 @@ pub struct ScanArgs {
     /// A mail domain of the tenant (repeatable); forwarding to it is internal.
     #[arg(long = "tenant-domain")]
     tenant_domains: Vec<String>,
+    /// Also write an ATT&CK Navigator layer (v4.5) of the techniques that fired to this file.
+    #[arg(long)]
+    navigator: Option<PathBuf>,
     /// Read every input as this format instead of recognising it (json, csv, ual,
     /// ual-search, ual-csv, graph-signin, sentinel-signin-csv, iis-w3c, squid, ...).
     #[arg(long)]
@@ -58,6 +61,11 @@ pub fn run(args: &ScanArgs) -> Result<ExitCode> {
     }
     findings.extend(engine.finish()?);
     print_findings(args.output, &findings, engine.stats())?;
+    if let Some(path) = &args.navigator {
+        let layer = mailhound_core::report::navigator::layer("mailhound scan", &findings, true);
+        std::fs::write(path, serde_json::to_string_pretty(&layer)? + "\n")
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
     report_rejections(&engine);
     Ok(ExitCode::SUCCESS)
 }

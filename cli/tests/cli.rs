@@ -214,3 +214,50 @@ fn serve_hands_out_the_page_with_its_policy_on_loopback() {
     assert!(wasm.contains("Content-Type: application/wasm"), "{wasm}");
     assert!(escape.contains(" 404 "), "{escape}");
 }
+
+#[test]
+fn csv_ocsf_and_navigator_outputs() {
+    let csv = mailhound(&["scan", "--output", "csv", &fixture("inbox-rules.json")]);
+    assert!(csv.status.success());
+    let text = stdout(&csv);
+    assert!(
+        text.starts_with("id,detection,technique,tactic,severity"),
+        "{text}"
+    );
+    assert_eq!(text.lines().count(), 3);
+    let ocsf = mailhound(&["scan", "--output", "ocsf", &fixture("inbox-rules.json")]);
+    let events: Vec<serde_json::Value> = stdout(&ocsf)
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("one event per line"))
+        .collect();
+    assert_eq!(events.len(), 2);
+    assert_eq!(events[0]["class_uid"], 2004);
+    assert_eq!(
+        events[0]["finding_info"]["analytic"]["uid"],
+        "inbox_rule_exfiltration"
+    );
+    let dir = temp_dir("navigator");
+    std::fs::create_dir_all(&dir).expect("dir");
+    let layer_path = dir.join("layer.json");
+    let output = mailhound(&[
+        "scan",
+        "--navigator",
+        &layer_path.display().to_string(),
+        &fixture("inbox-rules.json"),
+    ]);
+    assert!(output.status.success());
+    let layer: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&layer_path).expect("layer")).expect("json");
+    assert_eq!(layer["versions"]["layer"], "4.5");
+    let fired: Vec<&str> = layer["techniques"]
+        .as_array()
+        .expect("techniques")
+        .iter()
+        .filter(|t| t.get("score").is_some())
+        .filter_map(|t| t["techniqueID"].as_str())
+        .collect();
+    assert!(
+        fired.contains(&"T1586.002") && fired.contains(&"T1114.003"),
+        "{fired:?}"
+    );
+}

@@ -26,6 +26,7 @@ pub mod finding;
 pub mod input;
 pub mod net;
 pub mod reorder;
+pub mod report;
 pub mod state;
 pub mod time;
 
