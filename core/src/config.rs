@@ -4,7 +4,28 @@
 //! an error that names the key, so a misspelt threshold never silently falls back to its
 //! default.
 
+use crate::detect::bulk_send::BulkSendConfig;
 use serde::{Deserialize, Serialize};
+
+/// How closely detections follow the seed queries.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Mode {
+    /// mailhound's detections: sliding windows, geo-velocity, suppressions.
+    #[default]
+    Default,
+    /// The seed queries' exact semantics (clock-hour buckets, country counting), to compare
+    /// with a SIEM running the original queries.
+    SeedCompatible,
+}
+
+/// Settings of each detection, by detection id.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DetectionConfig {
+    /// `bulk_send`.
+    pub bulk_send: BulkSendConfig,
+}
 
 /// Settings of an [`crate::Engine`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -32,6 +53,10 @@ pub struct EngineConfig {
     pub allowed_lateness_seconds: Option<u64>,
     /// Events held for ordering at most. Default 200,000; when full, the oldest goes on.
     pub max_buffered_events: usize,
+    /// `default` or `seed-compatible`.
+    pub mode: Mode,
+    /// Per-detection settings.
+    pub detections: DetectionConfig,
 }
 
 impl Default for EngineConfig {
@@ -45,6 +70,8 @@ impl Default for EngineConfig {
             max_inputs_listed: 10_000,
             allowed_lateness_seconds: None,
             max_buffered_events: 200_000,
+            mode: Mode::Default,
+            detections: DetectionConfig::default(),
         }
     }
 }
@@ -79,6 +106,21 @@ mod tests {
         let error = serde_json::from_str::<EngineConfig>(r#"{"tenant_domain":["x"]}"#)
             .expect_err("misspelt key");
         assert!(error.to_string().contains("tenant_domain"), "{error}");
+    }
+
+    #[test]
+    fn unknown_keys_inside_a_detection_are_named() {
+        let error =
+            serde_json::from_str::<EngineConfig>(r#"{"detections":{"bulk_send":{"treshold":10}}}"#)
+                .expect_err("misspelt key");
+        assert!(error.to_string().contains("treshold"), "{error}");
+        let config: EngineConfig = serde_json::from_str(
+            r#"{"mode":"seed-compatible","detections":{"bulk_send":{"threshold":10}}}"#,
+        )
+        .expect("valid");
+        assert_eq!(config.mode, Mode::SeedCompatible);
+        assert_eq!(config.detections.bulk_send.threshold, 10);
+        assert_eq!(config.detections.bulk_send.window_minutes, 60);
     }
 
     #[test]

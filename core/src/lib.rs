@@ -31,7 +31,7 @@ pub mod state;
 pub mod time;
 
 pub use accounting::{InputStats, Location, Rejection, Stats};
-pub use config::EngineConfig;
+pub use config::{EngineConfig, Mode};
 pub use engine::{Engine, EngineError, ScanOutput, scan};
 pub use event::{Event, EventKind, LogSource};
 pub use finding::{Confidence, Entity, EntityKind, Finding, Severity};

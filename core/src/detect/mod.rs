@@ -4,6 +4,7 @@
 //! whatever keyed state its logic needs; the engine owns the detectors and routes events to
 //! them.
 
+pub mod bulk_send;
 pub mod inbox_rule_exfiltration;
 
 use crate::config::EngineConfig;
