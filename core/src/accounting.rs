@@ -66,6 +66,8 @@ pub struct Stats {
     /// Record ids forgotten by the duplicate check to stay within its bound; a duplicate of
     /// one of these would have been missed.
     pub dedupe_forgotten: u64,
+    /// Keyed state per detection: keys held, bound, keys evicted because it was reached.
+    pub detector_state: BTreeMap<String, crate::detect::StateSize>,
     /// Per input, in order (the first `max_inputs_listed`).
     pub inputs: Vec<InputStats>,
     /// Inputs beyond those listed.

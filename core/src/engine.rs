@@ -158,6 +158,7 @@ impl Engine {
             .order
             .flush(&mut |event, how| route(detectors, &event, how, findings));
         pipeline.stats.late_events = pipeline.order.late();
+        pipeline.record_state_sizes();
         for detector in &mut pipeline.detectors {
             detector.finish(&mut pipeline.findings);
         }
@@ -254,6 +255,7 @@ impl Engine {
             current.probably_truncated_at = Some(current.records);
         }
         pipeline.stats.dedupe_forgotten = pipeline.seen.evicted();
+        pipeline.record_state_sizes();
         if pipeline.stats.inputs.len() < pipeline.config.max_inputs_listed {
             pipeline.stats.inputs.push(current);
         } else {
@@ -263,6 +265,18 @@ impl Engine {
 }
 
 impl Pipeline {
+    /// Files each detector's state size in the stats.
+    fn record_state_sizes(&mut self) {
+        for detector in &self.detectors {
+            let size = detector.state_size();
+            if size.capacity > 0 {
+                self.stats
+                    .detector_state
+                    .insert(detector.id().to_owned(), size);
+            }
+        }
+    }
+
     fn handle(&mut self, item: Item<'_>) {
         let before = self.findings.len();
         match item {

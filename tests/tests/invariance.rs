@@ -1,6 +1,6 @@
 //! Property tests: however the input is chunked, the findings and counters are the same.
 
-use mailhound_core::EngineConfig;
+use mailhound_core::{Engine, EngineConfig};
 use mailhound_e2e::{fixture, scan_chunked};
 use mailhound_simulator::{SimOptions, simulate};
 use proptest::prelude::*;
@@ -30,5 +30,89 @@ proptest! {
         let scanned = scan_chunked(&[("cut.json", &bytes[..cut])], chunk, EngineConfig::default());
         prop_assert!(scanned.stats.balanced());
         prop_assert!(scanned.findings.len() <= 2);
+    }
+}
+
+/// An audit record: a `Send` by `user` at `second` seconds past 2025-03-04T00:00:00Z, or an
+/// inbox rule forwarding out when `rule` is set.
+fn audit_line(id: usize, user: usize, second: u32, rule: bool) -> String {
+    let time = chrono_free_time(second);
+    if rule {
+        format!(
+            r#"{{"Id":"r{id}","CreationTime":"{time}","Operation":"New-InboxRule","RecordType":1,"UserId":"user{user}@contoso.com","ClientIP":"203.0.113.{user}","Parameters":[{{"Name":"Name","Value":"."}},{{"Name":"ForwardTo","Value":"out{id}@evil.example"}}]}}"#
+        )
+    } else {
+        format!(
+            r#"{{"Id":"s{id}","CreationTime":"{time}","Operation":"Send","RecordType":2,"UserId":"user{user}@contoso.com","ClientIP":"198.51.100.{user}","Item":{{"Subject":"Invoice {id}","ParentFolder":{{"Path":"\\Sent Items"}}}}}}"#
+        )
+    }
+}
+
+/// `HH:MM:SS` past the start day, as a zone-less audit-log time.
+fn chrono_free_time(second: u32) -> String {
+    format!(
+        "2025-03-04T{:02}:{:02}:{:02}",
+        second / 3600,
+        second / 60 % 60,
+        second % 60
+    )
+}
+
+/// Records with distinct times: bursts of sends by a few users, and a few rules.
+fn corpus() -> impl Strategy<Value = Vec<String>> {
+    proptest::collection::vec(
+        (0usize..4, 0u32..3 * 3600, proptest::bool::weighted(0.02)),
+        50..400,
+    )
+    .prop_map(|records| {
+        let mut seconds = std::collections::BTreeSet::new();
+        records
+            .into_iter()
+            .enumerate()
+            .filter(|(_, (_, second, _))| seconds.insert(*second))
+            .map(|(id, (user, second, rule))| audit_line(id, user, second, rule))
+            .collect()
+    })
+}
+
+fn sorted_findings(mut findings: Vec<mailhound_core::Finding>) -> Vec<mailhound_core::Finding> {
+    findings.sort_by(|a, b| a.id.cmp(&b.id));
+    findings
+}
+
+fn config_with_small_bursts() -> EngineConfig {
+    let mut config = EngineConfig::default();
+    config.detections.bulk_send.threshold = 20;
+    config
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    #[test]
+    fn record_order_never_changes_the_findings(
+        (records, shuffled) in corpus().prop_flat_map(|records| (Just(records.clone()), Just(records).prop_shuffle()))
+    ) {
+        let ordered = records.join("\n");
+        let shuffled = shuffled.join("\n");
+        let a = scan_chunked(&[("ordered", ordered.as_bytes())], 4096, config_with_small_bursts());
+        let b = scan_chunked(&[("shuffled", shuffled.as_bytes())], 777, config_with_small_bursts());
+        prop_assert_eq!(sorted_findings(a.findings), sorted_findings(b.findings));
+        prop_assert_eq!(a.stats.late_events, 0);
+    }
+
+    #[test]
+    fn a_snapshot_anywhere_gives_the_uninterrupted_result(records in corpus(), cut in any::<proptest::sample::Index>()) {
+        let whole = scan_chunked(&[("all", records.join("\n").as_bytes())], 1 << 20, config_with_small_bursts());
+        let cut = cut.index(records.len());
+        let (first, second) = records.split_at(cut);
+        let mut engine = Engine::new(config_with_small_bursts());
+        let mut findings = engine.push(first.join("\n").as_bytes()).expect("open");
+        let (more, bytes) = engine.snapshot().expect("snapshot");
+        findings.extend(more);
+        let mut restored = Engine::restore(&bytes).expect("restore");
+        findings.extend(restored.push(format!("\n{}", second.join("\n")).as_bytes()).expect("open"));
+        findings.extend(restored.finish().expect("open"));
+        prop_assert_eq!(sorted_findings(findings), sorted_findings(whole.findings));
     }
 }

@@ -22,7 +22,7 @@
 //! newsletters sent from a person's mailbox, mail-merge add-ins. Allow-list them by account
 //! (`allow_users`) or raise the threshold.
 
-use super::{Detector, RESOURCE_DEVELOPMENT, T1586_002};
+use super::{Detector, RESOURCE_DEVELOPMENT, StateSize, T1586_002};
 use crate::config::{EngineConfig, Mode};
 use crate::event::{Event, EventKind, SendKind};
 use crate::finding::{Confidence, Entity, EntityKind, Finding, Severity};
@@ -282,6 +282,14 @@ impl Detector for BulkSend {
             if let Some(finding) = state.episode.and_then(|e| self.finding(&user, e)) {
                 findings.push(finding);
             }
+        }
+    }
+
+    fn state_size(&self) -> StateSize {
+        StateSize {
+            keys: self.users.len(),
+            capacity: self.users.capacity(),
+            evicted: self.users.evicted(),
         }
     }
 

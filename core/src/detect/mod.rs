@@ -16,6 +16,17 @@ pub const T1586_002: &str = "T1586.002";
 /// The ATT&CK tactic of T1586.
 pub const RESOURCE_DEVELOPMENT: &str = "Resource Development";
 
+/// The size of a detector's keyed state, reported in the stats.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct StateSize {
+    /// Keys held now.
+    pub keys: usize,
+    /// The most keys it may hold.
+    pub capacity: usize,
+    /// Keys evicted because the bound was reached.
+    pub evicted: u64,
+}
+
 /// One detection.
 pub trait Detector {
     /// The stable id, e.g. `inbox_rule_exfiltration`.
@@ -28,6 +39,10 @@ pub trait Detector {
     fn observe_late(&mut self, _event: &Event, _findings: &mut Vec<Finding>) {}
     /// The input is over: pushes the findings still open.
     fn finish(&mut self, _findings: &mut Vec<Finding>) {}
+    /// How much keyed state the detector holds: keys now, its bound, keys evicted so far.
+    fn state_size(&self) -> StateSize {
+        StateSize::default()
+    }
     /// The detector's state, for an engine snapshot (`null` for detections without state).
     fn save(&self) -> serde_json::Value {
         serde_json::Value::Null
