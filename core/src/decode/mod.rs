@@ -7,6 +7,7 @@
 
 pub mod json;
 pub mod lenient;
+pub mod signin;
 pub mod ual;
 
 use crate::event::Event;

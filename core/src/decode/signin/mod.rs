@@ -1,0 +1,27 @@
+//! Entra ID sign-in logs, in every export form, into [`EventKind::SignIn`] events.
+//!
+//! The same sign-in reaches an analyst in six shapes: Graph `signIn` objects (also the Entra
+//! portal's JSON download), Azure Monitor diagnostic records (the sign-in under `properties`),
+//! Sentinel / Log Analytics rows (PascalCase, nested columns as objects or JSON text), Elastic
+//! `azure.signinlogs` documents (snake_case), the Log Analytics CSV export, and the Entra
+//! portal CSV download (two header generations). Each form has its own small module that only
+//! finds the values in its record; [`fields`] maps them to the event, once, so every form
+//! gives the same [`SignIn`] for the same sign-in.
+//!
+//! Records are read through borrowed, lenient views (like the audit-log decoder): only the
+//! fields a detection reads, unknown fields skipped without allocation, the type spellings
+//! exports disagree on accepted ([`lenient`]), wrong types rejected with the reason.
+//!
+//! JSON decoders answer `None` when the record is not of their shape (the caller then
+//! recognises it from its keys), unless the shape was forced: then every record is theirs.
+//!
+//! [`EventKind::SignIn`]: crate::event::EventKind::SignIn
+//! [`SignIn`]: crate::event::SignIn
+
+pub mod country;
+pub mod fields;
+pub mod lenient;
+pub mod log;
+pub mod nested;
+
+pub use fields::UNKNOWN_FAILURE_CODE;
