@@ -18,10 +18,39 @@
 //! [`EventKind::SignIn`]: crate::event::EventKind::SignIn
 //! [`SignIn`]: crate::event::SignIn
 
+pub mod azure_monitor;
 pub mod country;
+pub mod ecs;
 pub mod fields;
+pub mod graph;
 pub mod lenient;
 pub mod log;
 pub mod nested;
+pub mod sentinel;
 
+pub use azure_monitor::decode_azure_monitor;
+pub use ecs::decode_ecs;
 pub use fields::UNKNOWN_FAILURE_CODE;
+pub use graph::decode_graph;
+pub use sentinel::decode_sentinel;
+
+use super::json::probe_keys;
+use crate::input::format::JsonShape;
+use serde::Deserialize;
+
+/// Parses a record of `shape`. On failure: the rejection reason when the record is of that
+/// shape (forced, or recognised from its keys), `None` when it is some other record.
+fn parse<'a, T: Deserialize<'a>>(
+    bytes: &'a [u8],
+    shape: JsonShape,
+    forced: bool,
+) -> Result<T, Option<String>> {
+    serde_json::from_slice(bytes).map_err(|error| {
+        let ours = forced
+            || probe_keys(bytes)
+                .ok()
+                .and_then(|keys| JsonShape::classify(&keys))
+                == Some(shape);
+        ours.then(|| format!("invalid `{}` sign-in: {error}", shape.name()))
+    })
+}
