@@ -26,13 +26,17 @@ pub mod graph;
 pub mod lenient;
 pub mod log;
 pub mod nested;
+pub mod portal_csv;
 pub mod sentinel;
+pub mod sentinel_csv;
 
 pub use azure_monitor::decode_azure_monitor;
 pub use ecs::decode_ecs;
 pub use fields::UNKNOWN_FAILURE_CODE;
 pub use graph::decode_graph;
+pub use portal_csv::decode_portal_csv;
 pub use sentinel::decode_sentinel;
+pub use sentinel_csv::decode_sentinel_csv;
 
 use super::json::probe_keys;
 use crate::input::format::JsonShape;
