@@ -22,8 +22,8 @@
 //!   with an address but no user (a service principal from the internet) stays an event with
 //!   no user.
 //! - **Location**: Entra's own (`countryOrRegion`, `geoCoordinates`), never an enrichment's
-//!   (Elastic's GeoIP `source.geo`), so that every form gives the same answer; `0,0` with no
-//!   country is a placeholder and dropped.
+//!   (Elastic's GeoIP `source.geo`), so that every form gives the same answer; coordinates
+//!   `0,0` are a placeholder (service principals carry them) and dropped.
 
 use super::country;
 use super::log::{self, Category};
@@ -160,9 +160,14 @@ pub fn parse_time(text: &str) -> Option<Timestamp> {
     Timestamp::parse(text).or_else(|| Timestamp::parse_us_locale(text))
 }
 
-/// Reads an AADSTS code written as a number or as text.
+/// Reads an AADSTS code written as a number, as text, or as text with the `AADSTS` prefix
+/// that error pages and some tools put before it.
 fn parse_code(text: &str) -> Option<u32> {
     let text = text.trim();
+    let text = match text.get(..6) {
+        Some(prefix) if prefix.eq_ignore_ascii_case("AADSTS") => &text[6..],
+        _ => text,
+    };
     if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
@@ -394,6 +399,15 @@ mod tests {
     }
 
     #[test]
+    fn codes_with_the_aadsts_prefix() {
+        let fields = Fields {
+            error_code: named("status.errorCode", "AADSTS50053"),
+            ..base()
+        };
+        assert_eq!(event(&fields).1.error_code, 50053);
+    }
+
+    #[test]
     fn status_words_stand_in_for_a_missing_code() {
         let with_status = |status: &'static str| Fields {
             error_code: None,
@@ -486,6 +500,13 @@ mod tests {
                 ..base()
             })
             .contains("without a result")
+        );
+        assert!(
+            rejection(&Fields {
+                error_code: named("status.errorCode", "-1"),
+                ..base()
+            })
+            .contains("`-1` is not an error code")
         );
         assert!(
             rejection(&Fields {
