@@ -80,11 +80,6 @@ pub fn decode_graph(bytes: &[u8], forced: bool) -> Option<Outcome> {
 }
 
 impl<'a> RawSignIn<'a> {
-    /// True when the object has a creation time.
-    pub fn has_time(&self) -> bool {
-        self.created_date_time.is_some()
-    }
-
     /// The sign-in's fields, cited by their Graph names (`createdDateTime`).
     pub fn fields(&self) -> Fields<'_> {
         let status = self.status.0.as_ref();

@@ -27,6 +27,7 @@ use super::country::split_portal_location;
 use super::fields::{Fields, Names, first_named, to_outcome};
 use super::log;
 use crate::decode::{DecodeContext, Outcome};
+use crate::event::SignInLog;
 use crate::input::csv::CsvRow;
 use crate::input::json::Position;
 
@@ -48,8 +49,8 @@ const OLDER_NAMES: Names = Names {
 pub fn decode_portal_csv(row: &CsvRow<'_>, at: Position, context: &DecodeContext) -> Outcome {
     let file_log = log::from_file_name(&context.input);
     let interactive = match file_log {
-        Some(crate::event::SignInLog::Interactive) => Some(true),
-        Some(crate::event::SignInLog::NonInteractive) => Some(false),
+        Some(SignInLog::Interactive) => Some(true),
+        Some(SignInLog::NonInteractive) => Some(false),
         _ => None,
     };
     if row.header.position("date (utc)").is_some() {
