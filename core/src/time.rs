@@ -158,7 +158,7 @@ mod us_locale {
             _ => return None,
         };
         let digits = word[1..].replace(':', "");
-        if digits.len() != 4 {
+        if digits.len() != 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }
         let hours = i64::from(number(&digits[..2], 2, 2)?);
@@ -261,9 +261,36 @@ mod tests {
             "3/4/2025 9:5:02",
             "3/4/2025 9:15:02.x",
             "3/4/2025 9:15:02 XM",
+            "3/4/2025 9:15:02 +1é2",
+            "3/4/2025 9:15:02 +15:00",
+            "3/４/2025 9:15:02",
             "2025-03-04T09:15:02Z",
         ] {
             assert_eq!(Timestamp::parse_us_locale(text), None, "{text}");
+        }
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    proptest::proptest! {
+        #[test]
+        fn us_locale_parsing_never_panics(text in "\\PC{0,40}") {
+            let _ = Timestamp::parse_us_locale(&text);
+        }
+
+        #[test]
+        fn us_locale_round_trips(
+            month in 1u32..=12, day in 1u32..=28, year in 1970i32..=2100,
+            hour in 0u32..24, minute in 0u32..60, second in 0u32..60, milli in 0u32..1000,
+        ) {
+            let (twelve, meridiem) = match hour {
+                0 => (12, "AM"),
+                1..=11 => (hour, "AM"),
+                12 => (12, "PM"),
+                _ => (hour - 12, "PM"),
+            };
+            let text = format!("{month}/{day}/{year}, {twelve}:{minute:02}:{second:02}.{milli:03} {meridiem}");
+            let iso = format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}.{milli:03}Z");
+            proptest::prop_assert_eq!(Timestamp::parse_us_locale(&text), Timestamp::parse(&iso));
         }
     }
 
