@@ -3,8 +3,10 @@
 //! The core never reads a clock; every instant comes from a record. Exports disagree on how
 //! they write time: the Management Activity API omits the zone designator and the fraction
 //! (`2020-02-07T20:49:49`), Graph writes `Z`, Azure Monitor writes seven fractional digits and
-//! `+00:00`, Sysmon writes a space instead of `T`. Zone-less times are UTC. Milliseconds are the
-//! resolution that every output format (RFC 3339, OCSF epoch milliseconds) can carry.
+//! `+00:00`, Sysmon writes a space instead of `T`, Log Analytics CSV exports write the US
+//! locale (`3/4/2025, 8:58:09.444 AM`, [`Timestamp::parse_us_locale`]). Zone-less times are
+//! UTC. Milliseconds are the resolution that every output format (RFC 3339, OCSF epoch
+//! milliseconds) can carry.
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
@@ -39,6 +41,17 @@ impl Timestamp {
                 .ok()
                 .map(|naive| Self(naive.and_utc().timestamp_millis()))
         })
+    }
+
+    /// Parses a US-locale date and time, as Log Analytics CSV exports, the older Entra portal
+    /// download and some Azure Monitor pipelines write it: `M/D/YYYY, h:mm:ss.fff AM`.
+    ///
+    /// The comma after the date, the seconds and their fraction are optional; the hour is 12-hour
+    /// with `AM`/`PM` (any case) or 24-hour without; a trailing `Z`, `UTC` or `±hh:mm` offset is
+    /// applied, and without one the time is UTC. Fractions beyond milliseconds are truncated, as
+    /// [`Timestamp::parse`] does. Day-first dates (`13/3/2025`) are refused, never guessed.
+    pub fn parse_us_locale(text: &str) -> Option<Self> {
+        us_locale::parse(text).map(Self)
     }
 
     /// Milliseconds since the Unix epoch.
@@ -119,6 +132,110 @@ impl fmt::Display for Timestamp {
     }
 }
 
+/// The US-locale parser, self-contained: `M/D/YYYY[,] h:mm[:ss[.f]] [AM|PM] [zone]`.
+mod us_locale {
+    use chrono::{NaiveDate, NaiveTime};
+
+    /// Milliseconds since the epoch, or `None` when `text` is not such a time.
+    pub(super) fn parse(text: &str) -> Option<i64> {
+        let text = text.trim();
+        let (date, rest) = text.split_once(|c: char| c == ',' || c.is_ascii_whitespace())?;
+        let mut parts = date.split('/');
+        let month = number(parts.next()?, 1, 2)?;
+        let day = number(parts.next()?, 1, 2)?;
+        let year = number(parts.next()?, 4, 4)?;
+        if parts.next().is_some() {
+            return None;
+        }
+        let date = NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)?;
+        let mut words = rest.trim_start_matches(',').split_ascii_whitespace();
+        let clock = words.next()?;
+        let mut meridiem = None;
+        let mut offset_minutes = 0_i64;
+        for word in words {
+            if meridiem.is_none() && offset_minutes == 0 && is_meridiem(word) {
+                meridiem = Some(word.eq_ignore_ascii_case("PM"));
+            } else {
+                offset_minutes = zone(word)?;
+            }
+        }
+        let time = clock_time(clock, meridiem)?;
+        let millis = date.and_time(time).and_utc().timestamp_millis();
+        Some(millis - offset_minutes * 60_000)
+    }
+
+    fn is_meridiem(word: &str) -> bool {
+        word.eq_ignore_ascii_case("AM") || word.eq_ignore_ascii_case("PM")
+    }
+
+    /// `h:mm[:ss[.fff]]`, 12-hour when `pm` says AM or PM.
+    fn clock_time(clock: &str, pm: Option<bool>) -> Option<NaiveTime> {
+        let (clock, fraction) = match clock.split_once('.') {
+            Some((clock, fraction)) => (clock, Some(fraction)),
+            None => (clock, None),
+        };
+        let mut parts = clock.split(':');
+        let hour = number(parts.next()?, 1, 2)?;
+        let minute = number(parts.next()?, 2, 2)?;
+        let second = match parts.next() {
+            Some(second) => number(second, 2, 2)?,
+            None if fraction.is_none() => 0,
+            None => return None,
+        };
+        if parts.next().is_some() {
+            return None;
+        }
+        let milli = match fraction {
+            Some(digits) if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) => {
+                digits
+                    .bytes()
+                    .chain(std::iter::repeat(b'0'))
+                    .take(3)
+                    .fold(0, |milli, digit| milli * 10 + u32::from(digit - b'0'))
+            }
+            Some(_) => return None,
+            None => 0,
+        };
+        let hour = match pm {
+            None => hour,
+            Some(_) if !(1..=12).contains(&hour) => return None,
+            Some(false) => hour % 12,
+            Some(true) => hour % 12 + 12,
+        };
+        NaiveTime::from_hms_milli_opt(hour, minute, second, milli)
+    }
+
+    /// `Z`, `UTC`, `GMT` or `±hh:mm` / `±hhmm`, as minutes east of UTC.
+    fn zone(word: &str) -> Option<i64> {
+        if ["Z", "UTC", "GMT"]
+            .iter()
+            .any(|z| word.eq_ignore_ascii_case(z))
+        {
+            return Some(0);
+        }
+        let sign = match word.as_bytes().first()? {
+            b'+' => 1,
+            b'-' => -1,
+            _ => return None,
+        };
+        let digits = word[1..].replace(':', "");
+        if digits.len() != 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let hours = i64::from(number(&digits[..2], 2, 2)?);
+        let minutes = i64::from(number(&digits[2..], 2, 2)?);
+        (hours <= 14 && minutes < 60).then_some(sign * (hours * 60 + minutes))
+    }
+
+    /// A decimal number of `min..=max` ASCII digits.
+    fn number(text: &str, min: usize, max: usize) -> Option<u32> {
+        if !(min..=max).contains(&text.len()) || !text.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        text.parse().ok()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -192,6 +309,84 @@ mod tests {
         assert_eq!(Timestamp::parse("2025-03-04T17:08:65"), None);
         assert_eq!(Timestamp::parse(""), None);
         assert_eq!(Timestamp::parse("yesterday"), None);
+    }
+
+    #[test]
+    fn us_locale_times() {
+        let us = Timestamp::parse_us_locale;
+        // Log Analytics CSV: comma after the date, milliseconds, 12-hour clock.
+        assert_eq!(us("3/4/2025, 9:15:02.444 AM"), Some(Timestamp(BASE + 444)));
+        assert_eq!(
+            us("3/4/2025, 9:15:02.4449614 AM"),
+            Some(Timestamp(BASE + 444))
+        );
+        assert_eq!(us("03/04/2025 09:15:02"), Some(Timestamp(BASE)));
+        assert_eq!(us("3/4/2025 9:15:02 am"), Some(Timestamp(BASE)));
+        assert_eq!(
+            us("3/4/2025 9:15:02 PM"),
+            Some(Timestamp(BASE + 12 * 3_600_000))
+        );
+        assert_eq!(
+            us("3/4/2025 21:15:02"),
+            Some(Timestamp(BASE + 12 * 3_600_000))
+        );
+        assert_eq!(us("3/4/2025 9:15 AM"), Some(Timestamp(BASE - 2_000)));
+        assert_eq!(us("3/4/2025 10:15:02 AM +01:00"), Some(Timestamp(BASE)));
+        assert_eq!(us("3/4/2025 9:15:02 AM Z"), Some(Timestamp(BASE)));
+        // Midnight and noon on the 12-hour clock.
+        let midnight = us("3/4/2025 12:00:00 AM").expect("midnight");
+        assert_eq!(us("3/4/2025 00:00:00"), Some(midnight));
+        assert_eq!(
+            us("3/4/2025 12:00:00 PM"),
+            Some(Timestamp(midnight.0 + 12 * 3_600_000))
+        );
+    }
+
+    #[test]
+    fn invalid_us_locale_times_are_refused() {
+        for text in [
+            "",
+            "3/4/2025",
+            "13/4/2025 9:15:02",
+            "3/32/2025 9:15:02",
+            "3/4/25 9:15:02",
+            "3/4/2025 13:15:02 PM",
+            "3/4/2025 0:15:02 AM",
+            "3/4/2025 9:15:60",
+            "3/4/2025 9:5:02",
+            "3/4/2025 9:15:02.x",
+            "3/4/2025 9:15:02 XM",
+            "3/4/2025 9:15:02 +1é2",
+            "3/4/2025 9:15:02 +15:00",
+            "3/４/2025 9:15:02",
+            "2025-03-04T09:15:02Z",
+        ] {
+            assert_eq!(Timestamp::parse_us_locale(text), None, "{text}");
+        }
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    proptest::proptest! {
+        #[test]
+        fn us_locale_parsing_never_panics(text in "\\PC{0,40}") {
+            let _ = Timestamp::parse_us_locale(&text);
+        }
+
+        #[test]
+        fn us_locale_round_trips(
+            month in 1u32..=12, day in 1u32..=28, year in 1970i32..=2100,
+            hour in 0u32..24, minute in 0u32..60, second in 0u32..60, milli in 0u32..1000,
+        ) {
+            let (twelve, meridiem) = match hour {
+                0 => (12, "AM"),
+                1..=11 => (hour, "AM"),
+                12 => (12, "PM"),
+                _ => (hour - 12, "PM"),
+            };
+            let text = format!("{month}/{day}/{year}, {twelve}:{minute:02}:{second:02}.{milli:03} {meridiem}");
+            let iso = format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}.{milli:03}Z");
+            proptest::prop_assert_eq!(Timestamp::parse_us_locale(&text), Timestamp::parse(&iso));
+        }
     }
 
     #[test]

@@ -7,6 +7,7 @@
 
 pub mod json;
 pub mod lenient;
+pub mod signin;
 pub mod ual;
 
 use crate::event::Event;
@@ -83,7 +84,9 @@ pub fn decode(unit: Unit<'_>, at: Position, context: &mut DecodeContext) -> Opti
     match unit {
         Unit::Json(bytes) => Some(json::decode(bytes, context)),
         Unit::Csv(row, kind) => Some(match kind {
-            CsvKind::UalCsv | CsvKind::SentinelSigninCsv | CsvKind::EntraPortalCsv => {
+            CsvKind::SentinelSigninCsv => signin::decode_sentinel_csv(&row),
+            CsvKind::EntraPortalCsv => signin::decode_portal_csv(&row, at, context),
+            CsvKind::UalCsv => {
                 let _ = row;
                 not_supported(kind.name())
             }

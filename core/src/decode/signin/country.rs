@@ -1,0 +1,140 @@
+//! Countries as ISO 3166-1 alpha-2 codes, upper case, from whatever the export wrote.
+//!
+//! Entra writes `location.countryOrRegion` and the top-level `location` / `Location` as
+//! 2-letter codes; the portal CSV's `Location` column ends with the code (`City, State, CC`);
+//! test tooling and some write-ups use country names (`United States`, `Germany`). Detections
+//! compare countries, so every spelling must become the same code. Names and common aliases
+//! come from the `celes` tables (ISO names, `the`-less forms, `Holland`, `Russia`, ...) with
+//! a few spellings it lacks; codes that name no country (`ZZ`, `XX`) are no country at all.
+
+use celes::Country;
+
+/// Spellings `celes` does not know, normalised as [`squeeze`] leaves them.
+const EXTRA_ALIASES: &[(&str, &str)] = &[
+    ("uk", "GB"),
+    ("britain", "GB"),
+    ("us", "US"),
+    ("usa", "US"),
+    ("unitedstatesamerica", "US"),
+    ("korea", "KR"),
+    ("vietnam", "VN"),
+    ("hongkongsar", "HK"),
+    ("macaosar", "MO"),
+    ("czechia", "CZ"),
+];
+
+/// The alpha-2 code for a code (alpha-2 or alpha-3), a country name or an alias.
+pub fn alpha2(text: &str) -> Option<String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    let country = match text.len() {
+        2 => Country::from_alpha2(text).ok(),
+        3 => Country::from_alpha3(text).ok(),
+        _ => None,
+    };
+    if let Some(country) = country {
+        return Some(country.alpha2.to_owned());
+    }
+    let squeezed = squeeze(text);
+    if let Some((_, code)) = EXTRA_ALIASES.iter().find(|(alias, _)| *alias == squeezed) {
+        return Some((*code).to_owned());
+    }
+    Country::from_name(&squeezed)
+        .or_else(|_| Country::from_alias(&squeezed))
+        .or_else(|_| Country::from_name(format!("the{squeezed}")))
+        .ok()
+        .map(|country| country.alpha2.to_owned())
+}
+
+/// Lower case, Latin accents dropped, everything but letters and digits removed, as the
+/// `celes` keys are (`United States` → `unitedstates`, `Côte d'Ivoire` → `cotedivoire`).
+fn squeeze(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .map(unaccent)
+        .collect()
+}
+
+/// The unaccented letter for the accented Latin letters country names use.
+fn unaccent(c: char) -> char {
+    match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => 'a',
+        'ç' => 'c',
+        'è' | 'é' | 'ê' | 'ë' => 'e',
+        'ì' | 'í' | 'î' | 'ï' => 'i',
+        'ñ' => 'n',
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' => 'o',
+        'ù' | 'ú' | 'û' | 'ü' => 'u',
+        'ý' | 'ÿ' => 'y',
+        other => other,
+    }
+}
+
+/// Splits the portal's combined location `City, State, CC` into city and country; a single
+/// part is the country.
+pub fn split_portal_location(text: &str) -> (Option<&str>, Option<&str>) {
+    let parts: Vec<&str> = text
+        .split(',')
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+        .collect();
+    match parts.as_slice() {
+        [] => (None, None),
+        [country] => (None, Some(country)),
+        [city, .., country] => (Some(city), Some(country)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_names_and_aliases() {
+        let code = |text: &str| alpha2(text);
+        assert_eq!(code("NL").as_deref(), Some("NL"));
+        assert_eq!(code(" nl ").as_deref(), Some("NL"));
+        assert_eq!(code("DEU").as_deref(), Some("DE"));
+        assert_eq!(code("United States").as_deref(), Some("US"));
+        assert_eq!(code("United States of America").as_deref(), Some("US"));
+        assert_eq!(code("Germany").as_deref(), Some("DE"));
+        assert_eq!(code("germany").as_deref(), Some("DE"));
+        assert_eq!(code("Netherlands").as_deref(), Some("NL"));
+        assert_eq!(code("The Netherlands").as_deref(), Some("NL"));
+        assert_eq!(code("United Kingdom").as_deref(), Some("GB"));
+        assert_eq!(code("UK").as_deref(), Some("GB"));
+        assert_eq!(code("Russia").as_deref(), Some("RU"));
+        assert_eq!(code("South Korea").as_deref(), Some("KR"));
+        assert_eq!(code("Viet Nam").as_deref(), Some("VN"));
+        assert_eq!(code("Türkiye").as_deref(), Some("TR"));
+        assert_eq!(code("Turkey").as_deref(), Some("TR"));
+        assert_eq!(code("Czech Republic").as_deref(), Some("CZ"));
+        assert_eq!(code("Hong Kong").as_deref(), Some("HK"));
+        assert_eq!(code("Côte d'Ivoire").as_deref(), Some("CI"));
+        assert_eq!(code("Curaçao").as_deref(), Some("CW"));
+    }
+
+    #[test]
+    fn placeholders_and_garbage_are_no_country() {
+        for text in ["", "ZZ", "XX", "--", "Unknown", "Atlantis", "Zuid-Holland"] {
+            assert_eq!(alpha2(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn portal_locations() {
+        assert_eq!(
+            split_portal_location("Rotterdam, Zuid-Holland, NL"),
+            (Some("Rotterdam"), Some("NL"))
+        );
+        assert_eq!(
+            split_portal_location("Berlin, DE"),
+            (Some("Berlin"), Some("DE"))
+        );
+        assert_eq!(split_portal_location("US"), (None, Some("US")));
+        assert_eq!(split_portal_location(" , "), (None, None));
+    }
+}
