@@ -7,6 +7,7 @@
 
 pub mod json;
 pub mod lenient;
+pub mod probe;
 pub mod ual;
 
 use crate::event::Event;
@@ -89,11 +90,9 @@ pub fn decode(unit: Unit<'_>, at: Position, context: &mut DecodeContext) -> Opti
             }
         }),
         Unit::Line(text, kind) => match kind {
-            LineKind::IisW3c if text.starts_with('#') => None,
-            LineKind::IisW3c | LineKind::Squid | LineKind::Combined => {
-                let _ = (text, at);
-                Some(not_supported(kind.name()))
-            }
+            LineKind::IisW3c => probe::w3c::decode_line(text, at, context),
+            LineKind::Squid => Some(probe::squid::decode_line(text, at, context)),
+            LineKind::Combined => Some(probe::combined::decode_line(text, at, context)),
         },
     }
 }
