@@ -5,7 +5,7 @@
 //! the previous record is tried first; each shape decoder answers `None` when the record lacks
 //! the keys that make it that shape, and only then are the keys read again.
 
-use super::{DecodeContext, Outcome, not_supported, ual};
+use super::{DecodeContext, Outcome, not_supported, probe, ual};
 use crate::input::format::{JsonShape, KeySet, TopKey};
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
 use std::fmt;
@@ -45,9 +45,9 @@ pub fn decode(bytes: &[u8], context: &mut DecodeContext) -> Outcome {
 
 /// Decodes `bytes` as `shape`; `None` when the record is not of that shape.
 pub fn decode_as(shape: JsonShape, bytes: &[u8], context: &mut DecodeContext) -> Option<Outcome> {
-    let _ = &context;
     match shape {
         JsonShape::Ual => ual::decode_api_record(bytes),
+        JsonShape::ProxyJson => probe::proxy_json::decode(bytes, context),
         other => Some(not_supported(other.name())),
     }
 }

@@ -60,6 +60,9 @@ pub struct DecodeContext {
     pub last_shape: Option<JsonShape>,
     /// W3C: the current `#Fields:` list.
     pub w3c_fields: Vec<String>,
+    /// Where the record being decoded starts (set by [`decode`]), for the ids of JSON
+    /// records that carry none.
+    pub at: Position,
 }
 
 impl DecodeContext {
@@ -81,6 +84,7 @@ impl DecodeContext {
 /// Decodes one framed record. `None` means the unit is not a record at all (a W3C directive
 /// line) and is not counted.
 pub fn decode(unit: Unit<'_>, at: Position, context: &mut DecodeContext) -> Option<Outcome> {
+    context.at = at;
     match unit {
         Unit::Json(bytes) => Some(json::decode(bytes, context)),
         Unit::Csv(row, kind) => Some(match kind {

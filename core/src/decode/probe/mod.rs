@@ -12,12 +12,17 @@
 //! | [`w3c`] | IIS W3C extended log lines | `WebRequest` |
 //! | [`squid`] | Squid native access log lines | `WebRequest` |
 //! | [`combined`] | combined log format lines (Squid, Apache, nginx) | `WebRequest` |
+//! | [`proxy_json`] | proxy records as ECS or flat JSON | `WebRequest` |
 //!
 //! The shared rules for values (`-` is empty, numbers, user names) are in [`fields`], URL
-//! splitting in [`url`], and web-log times in [`stamp`].
+//! splitting in [`url`], web-log times in [`stamp`], JSON values of varying type in
+//! [`loose`], and telling a bad record from a record of another shape in [`shape`].
 
 pub mod combined;
 pub mod fields;
+pub mod loose;
+pub mod proxy_json;
+pub mod shape;
 pub mod squid;
 pub mod stamp;
 pub mod url;
