@@ -47,6 +47,8 @@ pub fn decode(bytes: &[u8], context: &mut DecodeContext) -> Outcome {
 pub fn decode_as(shape: JsonShape, bytes: &[u8], context: &mut DecodeContext) -> Option<Outcome> {
     match shape {
         JsonShape::Ual => ual::decode_api_record(bytes),
+        JsonShape::EvtxJson => probe::windows::evtx::decode(bytes),
+        JsonShape::Winlogbeat => probe::windows::winlogbeat::decode(bytes),
         JsonShape::ProxyJson => probe::proxy_json::decode(bytes, context),
         other => Some(not_supported(other.name())),
     }

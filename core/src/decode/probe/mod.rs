@@ -13,6 +13,7 @@
 //! | [`squid`] | Squid native access log lines | `WebRequest` |
 //! | [`combined`] | combined log format lines (Squid, Apache, nginx) | `WebRequest` |
 //! | [`proxy_json`] | proxy records as ECS or flat JSON | `WebRequest` |
+//! | [`windows`] | EVTX→JSON and Winlogbeat documents | `ProcessStart`, `NetworkConnection`, `LogonFailure` |
 //!
 //! The shared rules for values (`-` is empty, numbers, user names) are in [`fields`], URL
 //! splitting in [`url`], web-log times in [`stamp`], JSON values of varying type in
@@ -27,13 +28,16 @@ pub mod squid;
 pub mod stamp;
 pub mod url;
 pub mod w3c;
+pub mod windows;
 
 #[cfg(test)]
 pub(crate) mod testing {
     //! Fixture files through framing and decoding, as the engine runs them.
 
     use crate::decode::{DecodeContext, Outcome, decode};
-    use crate::event::{Event, EventKind, WebRequest};
+    use crate::event::{
+        Event, EventKind, LogonFailure, NetworkConnection, ProcessStart, WebRequest,
+    };
     use crate::input::{Input, Item};
 
     /// Every record of `fixtures/probe/<name>` with its line: the outcome, or the framing
@@ -91,6 +95,30 @@ pub(crate) mod testing {
         match &event.kind {
             EventKind::WebRequest(request) => request,
             other => panic!("expected a web request, got {other:?}"),
+        }
+    }
+
+    /// The process start of an event.
+    pub fn process(event: &Event) -> &ProcessStart {
+        match &event.kind {
+            EventKind::ProcessStart(process) => process,
+            other => panic!("expected a process start, got {other:?}"),
+        }
+    }
+
+    /// The network connection of an event.
+    pub fn connection(event: &Event) -> &NetworkConnection {
+        match &event.kind {
+            EventKind::NetworkConnection(connection) => connection,
+            other => panic!("expected a network connection, got {other:?}"),
+        }
+    }
+
+    /// The logon failure of an event.
+    pub fn logon_failure(event: &Event) -> &LogonFailure {
+        match &event.kind {
+            EventKind::LogonFailure(failure) => failure,
+            other => panic!("expected a logon failure, got {other:?}"),
         }
     }
 }
