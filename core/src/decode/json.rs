@@ -5,7 +5,7 @@
 //! the previous record is tried first; each shape decoder answers `None` when the record lacks
 //! the keys that make it that shape, and only then are the keys read again.
 
-use super::{DecodeContext, Outcome, not_supported, signin, ual};
+use super::{DecodeContext, Outcome, not_supported, probe, signin, ual};
 use crate::input::format::{JsonShape, KeySet, TopKey};
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
 use std::fmt;
@@ -52,6 +52,9 @@ pub fn decode_as(shape: JsonShape, bytes: &[u8], context: &mut DecodeContext) ->
         JsonShape::AzureMonitorSignin => signin::decode_azure_monitor(bytes, forced),
         JsonShape::SentinelSignin => signin::decode_sentinel(bytes, forced),
         JsonShape::EcsSignin => signin::decode_ecs(bytes, forced),
+        JsonShape::EvtxJson => probe::windows::evtx::decode(bytes),
+        JsonShape::Winlogbeat => probe::windows::winlogbeat::decode(bytes),
+        JsonShape::ProxyJson => probe::proxy_json::decode(bytes, context),
         other => Some(not_supported(other.name())),
     }
 }

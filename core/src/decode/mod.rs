@@ -7,6 +7,7 @@
 
 pub mod json;
 pub mod lenient;
+pub mod probe;
 pub mod signin;
 pub mod ual;
 
@@ -60,6 +61,9 @@ pub struct DecodeContext {
     pub last_shape: Option<JsonShape>,
     /// W3C: the current `#Fields:` list.
     pub w3c_fields: Vec<String>,
+    /// Where the record being decoded starts (set by [`decode`]), for the ids of JSON
+    /// records that carry none.
+    pub at: Position,
 }
 
 impl DecodeContext {
@@ -81,6 +85,7 @@ impl DecodeContext {
 /// Decodes one framed record. `None` means the unit is not a record at all (a W3C directive
 /// line) and is not counted.
 pub fn decode(unit: Unit<'_>, at: Position, context: &mut DecodeContext) -> Option<Outcome> {
+    context.at = at;
     match unit {
         Unit::Json(bytes) => Some(json::decode(bytes, context)),
         Unit::Csv(row, kind) => Some(match kind {
@@ -92,11 +97,9 @@ pub fn decode(unit: Unit<'_>, at: Position, context: &mut DecodeContext) -> Opti
             }
         }),
         Unit::Line(text, kind) => match kind {
-            LineKind::IisW3c if text.starts_with('#') => None,
-            LineKind::IisW3c | LineKind::Squid | LineKind::Combined => {
-                let _ = (text, at);
-                Some(not_supported(kind.name()))
-            }
+            LineKind::IisW3c => probe::w3c::decode_line(text, at, context),
+            LineKind::Squid => Some(probe::squid::decode_line(text, at, context)),
+            LineKind::Combined => Some(probe::combined::decode_line(text, at, context)),
         },
     }
 }
