@@ -249,7 +249,13 @@ impl Engine {
         if self.input.bytes_read() == 0 {
             return;
         }
-        current.format = self.input.format().map(|format| format.to_string());
+        current.format = self.input.format().map(|format| match format {
+            Format::Json(None) => pipeline.context.last_shape.map_or_else(
+                || format.to_string(),
+                |shape| format!("json ({})", shape.name()),
+            ),
+            _ => format.to_string(),
+        });
         current.gzip = self.input.gzipped();
         if pipeline.config.export_caps.contains(&current.records) {
             current.probably_truncated_at = Some(current.records);
@@ -475,7 +481,7 @@ mod tests {
             (stats.inputs[1].records, stats.inputs[1].duplicates),
             (3, 2)
         );
-        assert_eq!(stats.inputs[1].format.as_deref(), Some("json"));
+        assert_eq!(stats.inputs[1].format.as_deref(), Some("json (ual)"));
     }
 
     #[test]

@@ -160,7 +160,7 @@ fn squid_combined_proxy_log() {
 fn proxy_json_and_ecs() {
     check(&Expected {
         name: "proxy-ecs.ndjson",
-        format: "json",
+        format: "json (proxy-json)",
         counts: (11, 6, 0, 5),
         rejections: &[
             (6, "invalid proxy record: invalid type: map"),
@@ -177,7 +177,7 @@ fn proxy_json_and_ecs() {
 fn sysmon_and_security_events_from_evtx() {
     check(&Expected {
         name: "sysmon-evtx.ndjson",
-        format: "json",
+        format: "json (evtx-json)",
         counts: (16, 9, 3, 4),
         rejections: &[
             (13, "`EventID` `one` is not a number"),
@@ -200,7 +200,7 @@ fn sysmon_and_security_events_from_evtx() {
 fn sysmon_and_security_events_from_winlogbeat() {
     check(&Expected {
         name: "winlogbeat.ndjson",
-        format: "json",
+        format: "json (winlogbeat)",
         counts: (9, 5, 1, 3),
         rejections: &[
             (7, "Windows event without `EventRecordID`"),
@@ -266,7 +266,16 @@ fn mixed_inputs_in_one_scan() {
         .filter(|input| input.records > 0)
         .map(|input| input.format.as_deref().unwrap_or("?"))
         .collect();
-    assert_eq!(formats, ["iis-w3c", "squid", "combined", "json", "iis-w3c"]);
+    assert_eq!(
+        formats,
+        [
+            "iis-w3c",
+            "squid",
+            "combined",
+            "json (proxy-json)",
+            "iis-w3c"
+        ]
+    );
 }
 
 mod damaged {

@@ -89,9 +89,15 @@ impl Input {
         }
     }
 
-    /// The input's format, once recognised (or as forced).
+    /// The input's format, once recognised (or as forced); for a CSV input, its export kind
+    /// once the header is read.
     pub fn format(&self) -> Option<Format> {
-        self.format
+        match (&self.stage, self.format) {
+            (Stage::Csv { kind: Ok(kind), .. }, Some(Format::Csv(_))) => {
+                Some(Format::Csv(Some(*kind)))
+            }
+            (_, format) => format,
+        }
     }
 
     /// True when the input was gzip-compressed.
@@ -389,7 +395,7 @@ mod tests {
                 ]
             )]
         );
-        assert_eq!(format, Some(Format::Csv(None)));
+        assert_eq!(format, Some(Format::Csv(Some(CsvKind::UalCsv))));
         let w3c = "#Software: Microsoft Internet Information Services 10.0\n#Fields: date time\n2025-03-04 08:41:17\n";
         let (seen, _) = read(&[w3c.as_bytes()], None);
         assert_eq!(seen.len(), 3);
@@ -407,7 +413,7 @@ mod tests {
             let chunks: Vec<&[u8]> = compressed.chunks(size).collect();
             let (seen, format) = read(&chunks, None);
             assert_eq!(seen, plain, "chunk size {size}");
-            assert_eq!(format, Some(Format::Csv(None)));
+            assert_eq!(format, Some(Format::Csv(Some(CsvKind::UalCsv))));
         }
         let twice: Vec<u8> = [gzip(b"{\"a\":1}\n"), gzip(b"{\"b\":2}\n")].concat();
         let (seen, _) = read(&[&twice], None);
