@@ -159,9 +159,17 @@ impl Engine {
             .flush(&mut |event, how| route(detectors, &event, how, findings));
         pipeline.stats.late_events = pipeline.order.late();
         pipeline.record_state_sizes();
+        let from = pipeline.findings.len();
         for detector in &mut pipeline.detectors {
             detector.finish(&mut pipeline.findings);
         }
+        share_findings(&mut pipeline.detectors, &mut pipeline.findings, from);
+        // A second round closes what the findings of the first one opened.
+        let from = pipeline.findings.len();
+        for detector in &mut pipeline.detectors {
+            detector.finish(&mut pipeline.findings);
+        }
+        share_findings(&mut pipeline.detectors, &mut pipeline.findings, from);
         pipeline.stats.findings += (pipeline.findings.len() - before) as u64;
         self.finished = true;
         Ok(std::mem::take(&mut pipeline.findings))
@@ -367,17 +375,33 @@ impl Pipeline {
     }
 }
 
-/// Hands a released event to every detector, in order or as a late event.
+/// Hands a released event to every detector, in order or as a late event, then shows the
+/// findings it caused to every detector (once: findings made in response are not fed back).
 fn route(
     detectors: &mut [Box<dyn Detector>],
     event: &crate::event::Event,
     how: Release,
     findings: &mut Vec<Finding>,
 ) {
-    for detector in detectors {
+    let before = findings.len();
+    for detector in detectors.iter_mut() {
         match how {
             Release::InOrder => detector.observe(event, findings),
             Release::Late => detector.observe_late(event, findings),
+        }
+    }
+    share_findings(detectors, findings, before);
+}
+
+/// Shows the findings from `from` on to every detector, appending what they make in response.
+fn share_findings(detectors: &mut [Box<dyn Detector>], findings: &mut Vec<Finding>, from: usize) {
+    let end = findings.len();
+    for index in from..end {
+        let finding = findings[index].clone();
+        for detector in detectors.iter_mut() {
+            if detector.id() != finding.detection {
+                detector.observe_finding(&finding, findings);
+            }
         }
     }
 }

@@ -37,6 +37,9 @@ pub trait Detector {
     /// no window handle it like any other; windowed ones ignore it (the default), since the
     /// windows it belongs to may be gone.
     fn observe_late(&mut self, _event: &Event, _findings: &mut Vec<Finding>) {}
+    /// Looks at a finding another detection just made (e.g. a compromise signal that makes a
+    /// user's next sends suspect). Findings made here are not fed back.
+    fn observe_finding(&mut self, _finding: &Finding, _findings: &mut Vec<Finding>) {}
     /// The input is over: pushes the findings still open.
     fn finish(&mut self, _findings: &mut Vec<Finding>) {}
     /// How much keyed state the detector holds: keys now, its bound, keys evicted so far.
