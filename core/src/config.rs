@@ -5,6 +5,9 @@
 //! default.
 
 use crate::detect::bulk_send::BulkSendConfig;
+use crate::detect::credential_spray::CredentialSprayConfig;
+use crate::detect::email_enumeration::EmailEnumerationConfig;
+use crate::detect::enumeration_tooling::EnumerationToolingConfig;
 use serde::{Deserialize, Serialize};
 
 /// How closely detections follow the seed queries.
@@ -25,6 +28,12 @@ pub enum Mode {
 pub struct DetectionConfig {
     /// `bulk_send`.
     pub bulk_send: BulkSendConfig,
+    /// `credential_spray`.
+    pub credential_spray: CredentialSprayConfig,
+    /// `email_enumeration`.
+    pub email_enumeration: EmailEnumerationConfig,
+    /// `enumeration_tooling`.
+    pub enumeration_tooling: EnumerationToolingConfig,
 }
 
 /// Settings of an [`crate::Engine`].

@@ -4,8 +4,13 @@
 //! whatever keyed state its logic needs; the engine owns the detectors and routes events to
 //! them.
 
+pub mod aadsts;
 pub mod bulk_send;
+pub mod credential_spray;
+pub mod email_enumeration;
+pub mod enumeration_tooling;
 pub mod inbox_rule_exfiltration;
+pub mod window;
 
 use crate::config::EngineConfig;
 use crate::event::Event;
@@ -15,6 +20,10 @@ use crate::finding::Finding;
 pub const T1586_002: &str = "T1586.002";
 /// The ATT&CK tactic of T1586.
 pub const RESOURCE_DEVELOPMENT: &str = "Resource Development";
+/// The ATT&CK technique for gathering victims' email addresses.
+pub const T1589_002: &str = "T1589.002";
+/// The ATT&CK tactic of T1589.
+pub const RECONNAISSANCE: &str = "Reconnaissance";
 
 /// The size of a detector's keyed state, reported in the stats.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -58,7 +67,10 @@ pub trait Detector {
 
 /// Every detection, configured.
 pub fn all(config: &EngineConfig) -> Vec<Box<dyn Detector>> {
-    vec![Box::new(
-        inbox_rule_exfiltration::InboxRuleExfiltration::new(config),
-    )]
+    vec![
+        Box::new(inbox_rule_exfiltration::InboxRuleExfiltration::new(config)),
+        Box::new(credential_spray::CredentialSpray::new(config)),
+        Box::new(email_enumeration::EmailEnumeration::new(config)),
+        Box::new(enumeration_tooling::EnumerationTooling::new(config)),
+    ]
 }
