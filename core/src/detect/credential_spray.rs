@@ -55,7 +55,7 @@
 //! people fail more often than they succeed (put it in `trusted_sources`).
 
 use super::aadsts::{self, code_name, legacy_or_ropc};
-use super::window::{Tally, TimeWindow, Timed, clock_hour};
+use super::window::{TimeWindow, Timed, clock_hour};
 use super::{Detector, RESOURCE_DEVELOPMENT, StateSize, T1586_002};
 use crate::config::{EngineConfig, Mode};
 use crate::decode::signin::UNKNOWN_FAILURE_CODE;
@@ -66,7 +66,7 @@ use crate::state::KeyedState;
 use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::net::IpAddr;
 
 /// The stable id.
@@ -82,6 +82,8 @@ const MAX_ACCOUNTS: usize = 10_000;
 const LIST_CAP: usize = 100;
 /// User agents and application names kept per episode.
 const AGENT_CAP: usize = 20;
+/// User agents and application names told apart per source in the window.
+const LABEL_CAP: usize = 64;
 
 /// Settings of `credential_spray`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -147,8 +149,9 @@ struct Attempt {
     code: u32,
     record: String,
     legacy: bool,
-    agent: Option<String>,
-    app: Option<String>,
+    /// The user agent and the application, as indices into the source's labels.
+    agent: Option<u8>,
+    app: Option<u8>,
 }
 
 impl Timed for Attempt {
@@ -166,19 +169,6 @@ struct Success {
 }
 
 impl Timed for Success {
-    fn time(&self) -> Timestamp {
-        self.time
-    }
-}
-
-/// An attempt in the guessing window.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct Guess {
-    time: Timestamp,
-    user: String,
-}
-
-impl Timed for Guess {
     fn time(&self) -> Timestamp {
         self.time
     }
@@ -243,17 +233,22 @@ impl Episode {
         }
     }
 
-    fn add_attempt(&mut self, attempt: &Attempt, max_evidence: usize) {
+    fn add_attempt(
+        &mut self,
+        attempt: &Attempt,
+        (agent, app): (Option<&str>, Option<&str>),
+        max_evidence: usize,
+    ) {
         self.first = self.first.min(attempt.time);
         self.last = self.last.max(attempt.time);
         self.last_failure = self.last_failure.max(attempt.time);
         self.attempts += 1;
         self.legacy += u64::from(attempt.legacy);
         *self.codes.entry(attempt.code).or_insert(0) += 1;
-        if let Some(agent) = &attempt.agent {
+        if let Some(agent) = agent {
             insert_capped(&mut self.agents, agent, AGENT_CAP);
         }
-        if let Some(app) = &attempt.app {
+        if let Some(app) = app {
             insert_capped(&mut self.apps, app, AGENT_CAP);
         }
         if self.evidence.len() < max_evidence {
@@ -330,14 +325,73 @@ fn insert_capped(set: &mut BTreeSet<String>, value: &str, cap: usize) {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct Source {
     attempts: TimeWindow<Attempt>,
-    per_user: Tally<String>,
-    /// Accounts in the window tried at least once and at most the spray maximum.
-    few: usize,
-    guesses: TimeWindow<Guess>,
-    per_user_guesses: Tally<String>,
+    counts: Counts,
+    /// User agents and applications of the attempts, told apart by index.
+    labels: Vec<String>,
     successes: TimeWindow<Success>,
     episode: Option<Episode>,
     bucket: Option<i64>,
+}
+
+/// Counts over a source's window of attempts.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct Counts {
+    /// Per account: attempts in the window, and in the guessing window.
+    per_user: HashMap<String, (u32, u32)>,
+    /// Accounts in the window tried at least once and at most the spray maximum.
+    few: usize,
+    /// How many of the oldest attempts are past the (shorter) guessing window.
+    past_guessing: usize,
+}
+
+impl Counts {
+    /// Counts a new attempt of `user`; returns its attempts in the guessing window.
+    fn add(&mut self, user: &String, max_few: u32) -> u32 {
+        let counts = match self.per_user.get_mut(user) {
+            Some(counts) => counts,
+            None => self.per_user.entry(user.clone()).or_default(),
+        };
+        counts.0 += 1;
+        counts.1 += 1;
+        if counts.0 == 1 {
+            self.few += 1;
+        } else if counts.0 == max_few + 1 {
+            self.few -= 1;
+        }
+        counts.1
+    }
+
+    /// Takes the oldest attempt in the window, one of `user`'s, out of the counts.
+    fn forget(&mut self, user: &String, max_few: u32) {
+        let guessing = self.past_guessing == 0;
+        self.past_guessing = self.past_guessing.saturating_sub(1);
+        let Some(counts) = self.per_user.get_mut(user) else {
+            return;
+        };
+        counts.0 = counts.0.saturating_sub(1);
+        if guessing {
+            counts.1 = counts.1.saturating_sub(1);
+        }
+        if counts.0 == 0 {
+            self.few = self.few.saturating_sub(1);
+            self.per_user.remove(user);
+        } else if counts.0 == max_few {
+            self.few += 1;
+        }
+    }
+
+    /// The oldest attempt in the guessing window, one of `user`'s, leaves it.
+    fn leave_guessing(&mut self, user: &String) {
+        if let Some(counts) = self.per_user.get_mut(user) {
+            counts.1 = counts.1.saturating_sub(1);
+        }
+        self.past_guessing += 1;
+    }
+
+    /// Accounts in the window.
+    fn distinct(&self) -> usize {
+        self.per_user.len()
+    }
 }
 
 /// The detector.
@@ -400,7 +454,13 @@ impl CredentialSpray {
         }
     }
 
-    fn observe_seed(&mut self, ip: IpAddr, attempt: Attempt, findings: &mut Vec<Finding>) {
+    fn observe_seed(
+        &mut self,
+        ip: IpAddr,
+        attempt: Attempt,
+        labels: (Option<&str>, Option<&str>),
+        findings: &mut Vec<Finding>,
+    ) {
         let max_evidence = self.config.max_evidence;
         let bucket = clock_hour(attempt.time);
         let source = self.sources.touch(&ip, attempt.time, Source::default);
@@ -413,16 +473,22 @@ impl CredentialSpray {
             .episode
             .get_or_insert_with(|| Episode::new(attempt.time));
         episode.spray = true;
-        episode.add_attempt(&attempt, max_evidence);
+        episode.add_attempt(&attempt, labels, max_evidence);
         episode.peak_users = episode.accounts.len();
         if let Some(finding) = closed.and_then(|e| self.finding(ip, e)) {
             findings.push(finding);
         }
     }
 
-    fn observe_attempt(&mut self, ip: IpAddr, attempt: Attempt, findings: &mut Vec<Finding>) {
+    fn observe_attempt(
+        &mut self,
+        ip: IpAddr,
+        attempt: Attempt,
+        labels: (Option<&str>, Option<&str>),
+        findings: &mut Vec<Finding>,
+    ) {
         let window = self.window_ms();
-        let guess_window = self.guess_window_ms();
+        let guess_window = self.guess_window_ms().min(window);
         let max_few = self.config.spray_max_attempts_per_user.max(1);
         let cap = self.config.max_window_attempts;
         let max_evidence = self.config.max_evidence;
@@ -433,70 +499,52 @@ impl CredentialSpray {
         let now = attempt.time;
         let source = self.sources.touch(&ip, now, Source::default);
         let closed = take_stale(source, now, window);
-
-        let Source {
-            attempts,
-            per_user,
-            few,
-            guesses,
-            per_user_guesses,
-            successes,
-            episode,
-            ..
-        } = source;
-        attempts.expire(Timestamp(now.millis() - window), &mut |old: &Attempt| {
-            forget(per_user, few, max_few, old);
-        });
-        successes.expire(Timestamp(now.millis() - window), &mut |_| {});
-        guesses.expire(
-            Timestamp(now.millis() - guess_window),
-            &mut |old: &Guess| {
-                per_user_guesses.remove(&old.user);
-            },
-        );
-
-        let count = per_user.add(&attempt.user);
-        if count == 1 {
-            *few += 1;
-        } else if count == max_few + 1 {
-            *few -= 1;
+        source.forget_before(Timestamp(now.millis() - window), max_few);
+        source
+            .successes
+            .expire(Timestamp(now.millis() - window), &mut |_| {});
+        source.leave_guessing(Timestamp(now.millis() - guess_window));
+        if source.attempts.is_empty() {
+            source.labels.clear();
         }
-        let guess_count = per_user_guesses.add(&attempt.user);
-        guesses.push(
-            Guess {
-                time: now,
-                user: attempt.user.clone(),
-            },
-            cap,
-            &mut |old: &Guess| {
-                per_user_guesses.remove(&old.user);
-            },
-        );
-        let user = attempt.user.clone();
-        attempts.push(attempt, cap, &mut |old: &Attempt| {
-            forget(per_user, few, max_few, old);
-        });
 
-        let spraying = *few >= spray_min;
+        let guess_count = source.counts.add(&attempt.user, max_few);
+        let user = attempt.user.clone();
+        let attempt = Attempt {
+            agent: intern(&mut source.labels, labels.0),
+            app: intern(&mut source.labels, labels.1),
+            ..attempt
+        };
+        source.push(attempt, cap, max_few);
+
+        let spraying = source.counts.few >= spray_min;
         let guessing = guess_count >= guess_min;
-        if let Some(episode) = episode.as_mut() {
-            if let Some(latest) = attempts.iter().last() {
-                episode.add_attempt(latest, max_evidence);
+        if let Some(episode) = source.episode.as_mut() {
+            if let Some(latest) = source.attempts.last() {
+                episode.add_attempt(latest, labels, max_evidence);
             }
         } else if spraying || guessing {
             let mut opened = Episode::new(now);
-            for attempt in attempts.iter() {
-                opened.add_attempt(attempt, max_evidence);
+            for attempt in source.attempts.iter() {
+                let label = |index: Option<u8>| {
+                    index.and_then(|i| source.labels.get(usize::from(i)).map(String::as_str))
+                };
+                opened.add_attempt(
+                    attempt,
+                    (label(attempt.agent), label(attempt.app)),
+                    max_evidence,
+                );
             }
-            for success in successes.iter() {
+            for success in source.successes.iter() {
                 opened.add_success(success);
             }
-            *episode = Some(opened);
+            source.episode = Some(opened);
         }
-        if let Some(episode) = episode.as_mut() {
+        let distinct = source.counts.distinct();
+        if let Some(episode) = source.episode.as_mut() {
             episode.spray |= spraying;
             episode.guessing |= guessing;
-            episode.peak_users = episode.peak_users.max(per_user.distinct());
+            episode.peak_users = episode.peak_users.max(distinct);
             if guessing {
                 if let Some(account) = episode.accounts.get_mut(&user) {
                     account.guessed = true;
@@ -691,13 +739,44 @@ impl CredentialSpray {
     }
 }
 
-/// Takes an attempt out of the spray window's counts.
-fn forget(per_user: &mut Tally<String>, few: &mut usize, max_few: u32, old: &Attempt) {
-    match per_user.remove(&old.user) {
-        0 => *few -= 1,
-        count if count == max_few => *few += 1,
-        _ => {}
+impl Source {
+    /// Adds an attempt to the window; beyond `cap`, the oldest leaves.
+    fn push(&mut self, attempt: Attempt, cap: usize, max_few: u32) {
+        let counts = &mut self.counts;
+        self.attempts
+            .push(attempt, cap, &mut |old| counts.forget(&old.user, max_few));
     }
+
+    /// Takes the attempts at or before `cutoff` out of the window and its counts.
+    fn forget_before(&mut self, cutoff: Timestamp, max_few: u32) {
+        let counts = &mut self.counts;
+        self.attempts
+            .expire(cutoff, &mut |old| counts.forget(&old.user, max_few));
+    }
+
+    /// Moves the attempts at or before `cutoff` out of the guessing counts.
+    fn leave_guessing(&mut self, cutoff: Timestamp) {
+        let counts = &mut self.counts;
+        while let Some(attempt) = self.attempts.get(counts.past_guessing) {
+            if attempt.time > cutoff {
+                break;
+            }
+            counts.leave_guessing(&attempt.user);
+        }
+    }
+}
+
+/// The index of `label` in `labels`, added when new and there is room.
+fn intern(labels: &mut Vec<String>, label: Option<&str>) -> Option<u8> {
+    let label = label?;
+    if let Some(index) = labels.iter().position(|known| known == label) {
+        return u8::try_from(index).ok();
+    }
+    if labels.len() >= LABEL_CAP {
+        return None;
+    }
+    labels.push(label.to_owned());
+    u8::try_from(labels.len() - 1).ok()
 }
 
 /// Takes the source's episode when it is a whole window past its last failure.
@@ -748,9 +827,9 @@ impl Detector for CredentialSpray {
         }
         let attempt = attempt(event, user, sign_in);
         if self.seed() {
-            self.observe_seed(ip, attempt, findings);
+            self.observe_seed(ip, attempt, labels(sign_in), findings);
         } else {
-            self.observe_attempt(ip, attempt, findings);
+            self.observe_attempt(ip, attempt, labels(sign_in), findings);
         }
     }
 
@@ -790,9 +869,17 @@ fn attempt(event: &Event, user: &str, sign_in: &SignIn) -> Attempt {
         code: sign_in.error_code,
         record: event.record_id.clone(),
         legacy: legacy_or_ropc(sign_in),
-        agent: sign_in.user_agent.clone(),
-        app: sign_in.app.clone().or_else(|| sign_in.client_app.clone()),
+        agent: None,
+        app: None,
     }
+}
+
+/// The user agent and the application (or client app) of a sign-in.
+fn labels(sign_in: &SignIn) -> (Option<&str>, Option<&str>) {
+    (
+        sign_in.user_agent.as_deref(),
+        sign_in.app.as_deref().or(sign_in.client_app.as_deref()),
+    )
 }
 
 #[cfg(test)]
@@ -1063,6 +1150,26 @@ mod tests {
         );
         assert_eq!(findings[0].details["attempts"], 25);
         assert!(strings(&findings[0].details["related_techniques"]).contains(&"T1110.001"));
+    }
+
+    #[test]
+    fn guessing_is_counted_in_its_own_shorter_window() {
+        // 25 tries at one account over an hour: at most 7 in any 15 minutes.
+        let slow: Vec<Event> = (0..25)
+            .map(|i| {
+                sign_in(
+                    &format!("g{i}"),
+                    i * 150_000,
+                    SPRAYER,
+                    "ceo@contoso.com",
+                    50126,
+                )
+            })
+            .collect();
+        assert!(run(&EngineConfig::default(), &slow).is_empty());
+        let mut config = EngineConfig::default();
+        config.detections.credential_spray.guess_window_minutes = 60;
+        assert_eq!(run(&config, &slow)[0].details["tier"], "guessing");
     }
 
     #[test]

@@ -326,7 +326,7 @@ impl EmailEnumeration {
         probes.push(probe, cap, &mut |old: &Probe| forget(names, unnamed, old));
         let count = names.distinct() + *unnamed;
         if let Some(episode) = episode.as_mut() {
-            if let Some(latest) = probes.iter().last() {
+            if let Some(latest) = probes.last() {
                 episode.add(latest, max_evidence);
             }
         } else if count >= threshold {
@@ -493,7 +493,7 @@ fn forget(names: &mut Tally<String>, unnamed: &mut usize, old: &Probe) {
 
 /// Takes the source's episode when it is a whole window past its last probe.
 fn take_stale(source: &mut Source, now: Timestamp, window: i64) -> Option<Episode> {
-    let last_probe = source.probes.iter().last().map(Timed::time);
+    let last_probe = source.probes.last().map(Timed::time);
     let stale = source.episode.is_some()
         && last_probe.is_none_or(|last| now.millis() - last.millis() > window);
     if stale { source.episode.take() } else { None }

@@ -606,7 +606,7 @@ impl EnumerationTooling {
             fired.push(Signal::AutodiscoverProbing);
         }
         if let Some(episode) = source.episode.as_mut() {
-            if let Some(latest) = source.recent.iter().last() {
+            if let Some(latest) = source.recent.last() {
                 episode.add(latest, max_evidence);
             }
         } else if !fired.is_empty() {

@@ -69,6 +69,16 @@ impl<T: Timed> TimeWindow<T> {
         self.items.clear();
     }
 
+    /// The item at `index`, oldest first.
+    pub fn get(&self, index: usize) -> Option<&T> {
+        self.items.get(index)
+    }
+
+    /// The newest item.
+    pub fn last(&self) -> Option<&T> {
+        self.items.back()
+    }
+
     /// The items, oldest first.
     pub fn iter(&self) -> impl Iterator<Item = &T> {
         self.items.iter()
@@ -112,9 +122,12 @@ impl<K> Default for Tally<K> {
 impl<K: Eq + Hash + Clone> Tally<K> {
     /// Counts one more of `key`; returns the new count.
     pub fn add(&mut self, key: &K) -> u32 {
-        let count = self.counts.entry(key.clone()).or_insert(0);
-        *count += 1;
-        *count
+        if let Some(count) = self.counts.get_mut(key) {
+            *count += 1;
+            return *count;
+        }
+        self.counts.insert(key.clone(), 1);
+        1
     }
 
     /// Counts one less of `key`; returns the new count.
