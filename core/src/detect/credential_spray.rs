@@ -102,7 +102,7 @@ pub struct CredentialSprayConfig {
     pub window_minutes: u32,
     /// Guessing tier: attempts against one account in `guess_window_minutes`. Default 20.
     pub guess_min_attempts: u32,
-    /// Guessing tier's window, in minutes. Default 15.
+    /// Guessing tier's window, in minutes (at most `window_minutes`). Default 15.
     pub guess_window_minutes: u32,
     /// AADSTS codes counted as attempts (see the module documentation).
     pub failure_codes: Vec<u32>,

@@ -12,10 +12,11 @@
 //!
 //! **The yield.** Each code tells whether the account exists (50034: no; 50053, 50055, 50056,
 //! 50126, 50057, 50074, 50076, 50079, 53003, 500121, 700016: yes). Failures with the other
-//! existence codes from the same source join the episode without counting toward the
-//! threshold (AADInternals' *Login* method gets 50126 for every account that exists), so the
-//! finding reports how many of the probed names exist, and lists them: the attacker's target
-//! list for the spray that usually follows.
+//! existence codes from a source that is probing (a probe in the window) join the episode
+//! without counting toward the threshold (AADInternals' *Login* method gets 50126 for every
+//! account that exists), so the finding reports how many of the probed names exist, and
+//! lists them: the attacker's target list for the spray that usually follows. (Wrong
+//! passwords from sources that probe nothing keep no state here.)
 //!
 //! **Why.** T1589.002: before spraying or phishing, attackers validate harvested addresses
 //! against the tenant. The seed (QRadar, 004 document) groups by address and clock hour.
@@ -302,6 +303,9 @@ impl EmailEnumeration {
         let max_evidence = self.config.max_evidence;
         let threshold = self.config.threshold.max(1);
         let now = probe.time;
+        if !probe.counts && self.sources.get(&ip).is_none() {
+            return;
+        }
         let source = self.sources.touch(&ip, now, Source::default);
         let closed = take_stale(source, now, window);
         let Source {
