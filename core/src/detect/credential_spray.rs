@@ -55,7 +55,7 @@
 //! people fail more often than they succeed (put it in `trusted_sources`).
 
 use super::aadsts::{self, code_name, legacy_or_ropc};
-use super::window::{TimeWindow, Timed, clock_hour};
+use super::window::{TimeWindow, Timed, clock_hour, insert_capped};
 use super::{Detector, RESOURCE_DEVELOPMENT, StateSize, T1586_002};
 use crate::config::{EngineConfig, Mode};
 use crate::decode::signin::UNKNOWN_FAILURE_CODE;
@@ -315,12 +315,6 @@ impl Episode {
     }
 }
 
-fn insert_capped(set: &mut BTreeSet<String>, value: &str, cap: usize) {
-    if set.len() < cap && !set.contains(value) {
-        set.insert(value.to_owned());
-    }
-}
-
 /// The per-source state.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct Source {
@@ -444,10 +438,7 @@ impl CredentialSpray {
         } else {
             Timestamp(now.millis() - self.window_ms().max(self.guess_window_ms()))
         };
-        let mut closed = Vec::new();
-        self.sources
-            .expire_before(cutoff, &mut |ip, source| closed.push((ip, source)));
-        for (ip, source) in closed {
+        for (ip, source) in self.sources.take_expired(cutoff) {
             if let Some(finding) = source.episode.and_then(|e| self.finding(ip, e)) {
                 findings.push(finding);
             }
@@ -834,10 +825,7 @@ impl Detector for CredentialSpray {
     }
 
     fn finish(&mut self, findings: &mut Vec<Finding>) {
-        let mut closed = Vec::new();
-        self.sources
-            .drain(&mut |ip, source| closed.push((ip, source)));
-        for (ip, source) in closed {
+        for (ip, source) in self.sources.take_all() {
             if let Some(finding) = source.episode.and_then(|e| self.finding(ip, e)) {
                 findings.push(finding);
             }
@@ -845,11 +833,7 @@ impl Detector for CredentialSpray {
     }
 
     fn state_size(&self) -> StateSize {
-        StateSize {
-            keys: self.sources.len(),
-            capacity: self.sources.capacity(),
-            evicted: self.sources.evicted(),
-        }
+        StateSize::of(&self.sources)
     }
 
     fn save(&self) -> serde_json::Value {

@@ -268,10 +268,7 @@ impl EmailEnumeration {
         } else {
             Timestamp(now.millis() - self.window_ms())
         };
-        let mut closed = Vec::new();
-        self.sources
-            .expire_before(cutoff, &mut |ip, source| closed.push((ip, source)));
-        for (ip, source) in closed {
+        for (ip, source) in self.sources.take_expired(cutoff) {
             if let Some(finding) = source.episode.and_then(|e| self.finding(ip, e)) {
                 findings.push(finding);
             }
@@ -557,10 +554,7 @@ impl Detector for EmailEnumeration {
     }
 
     fn finish(&mut self, findings: &mut Vec<Finding>) {
-        let mut closed = Vec::new();
-        self.sources
-            .drain(&mut |ip, source| closed.push((ip, source)));
-        for (ip, source) in closed {
+        for (ip, source) in self.sources.take_all() {
             if let Some(finding) = source.episode.and_then(|e| self.finding(ip, e)) {
                 findings.push(finding);
             }
@@ -568,11 +562,7 @@ impl Detector for EmailEnumeration {
     }
 
     fn state_size(&self) -> StateSize {
-        StateSize {
-            keys: self.sources.len(),
-            capacity: self.sources.capacity(),
-            evicted: self.sources.evicted(),
-        }
+        StateSize::of(&self.sources)
     }
 
     fn save(&self) -> serde_json::Value {

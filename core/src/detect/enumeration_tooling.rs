@@ -44,7 +44,7 @@
 //! as one address. A spoofed Outlook user agent hides Autodiscover probes: the command line
 //! and proxy signals remain.
 
-use super::window::{Tally, TimeWindow, Timed};
+use super::window::{Tally, TimeWindow, Timed, insert_capped};
 use super::{Detector, RECONNAISSANCE, StateSize, T1589_002};
 use crate::config::EngineConfig;
 use crate::decode::probe::fields::is_email;
@@ -415,12 +415,6 @@ impl Episode {
     }
 }
 
-fn insert_capped(set: &mut BTreeSet<String>, value: &str, cap: usize) {
-    if set.len() < cap && !set.contains(value) {
-        set.insert(value.to_owned());
-    }
-}
-
 /// The per-source state: the window and the open episode.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct Source {
@@ -492,10 +486,7 @@ impl EnumerationTooling {
 
     fn expire(&mut self, now: Timestamp, findings: &mut Vec<Finding>) {
         let cutoff = Timestamp(now.millis() - self.window_ms());
-        let mut closed = Vec::new();
-        self.sources
-            .expire_before(cutoff, &mut |key, source| closed.push((key, source)));
-        for (key, source) in closed {
+        for (key, source) in self.sources.take_expired(cutoff) {
             if let Some(episode) = source.episode {
                 findings.push(self.finding(&key, episode));
             }
@@ -843,10 +834,7 @@ impl Detector for EnumerationTooling {
     }
 
     fn finish(&mut self, findings: &mut Vec<Finding>) {
-        let mut closed = Vec::new();
-        self.sources
-            .drain(&mut |key, source| closed.push((key, source)));
-        for (key, source) in closed {
+        for (key, source) in self.sources.take_all() {
             if let Some(episode) = source.episode {
                 findings.push(self.finding(&key, episode));
             }
@@ -854,11 +842,7 @@ impl Detector for EnumerationTooling {
     }
 
     fn state_size(&self) -> StateSize {
-        StateSize {
-            keys: self.sources.len(),
-            capacity: self.sources.capacity(),
-            evicted: self.sources.evicted(),
-        }
+        StateSize::of(&self.sources)
     }
 
     fn save(&self) -> serde_json::Value {

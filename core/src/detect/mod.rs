@@ -36,6 +36,19 @@ pub struct StateSize {
     pub evicted: u64,
 }
 
+impl StateSize {
+    /// The size of `state`.
+    pub fn of<K: Eq + std::hash::Hash + Ord + Clone, V>(
+        state: &crate::state::KeyedState<K, V>,
+    ) -> Self {
+        Self {
+            keys: state.len(),
+            capacity: state.capacity(),
+            evicted: state.evicted(),
+        }
+    }
+}
+
 /// One detection.
 pub trait Detector {
     /// The stable id, e.g. `inbox_rule_exfiltration`.

@@ -8,7 +8,7 @@
 
 use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::hash::Hash;
 
 /// Milliseconds in an hour.
@@ -17,6 +17,14 @@ pub const HOUR_MS: i64 = 3_600_000;
 /// The clock hour (hours since the epoch) of `time`, as the seed queries bucket.
 pub fn clock_hour(time: Timestamp) -> i64 {
     time.millis().div_euclid(HOUR_MS)
+}
+
+/// Adds `value` to `set` unless it holds `cap` values already (for the capped lists of
+/// findings: user agents, accounts, machines).
+pub fn insert_capped(set: &mut BTreeSet<String>, value: &str, cap: usize) {
+    if set.len() < cap && !set.contains(value) {
+        set.insert(value.to_owned());
+    }
 }
 
 /// An item with a time.
