@@ -248,3 +248,44 @@ fn tool_user_agents_in_proxy_logs() {
     // Squid's native log has no user agent, and four GetCredentialType calls are no burst.
     assert!(probe("proxy-squid.log").is_empty());
 }
+
+#[test]
+fn a_snapshot_in_the_middle_of_a_spray_gives_the_uninterrupted_finding() {
+    // One sign-in per line, as a stream delivers them; the success arrives after the cut.
+    let text = spray_export();
+    let rows: Vec<&str> = text
+        .trim_start_matches(r#"{"value":["#)
+        .trim_end_matches("]}")
+        .split(",\n")
+        .collect();
+    // A stream releases each event at once (no lateness), so the cut falls inside the
+    // detectors' state, not only inside the reorder buffer.
+    let streaming = EngineConfig {
+        allowed_lateness_seconds: Some(0),
+        ..EngineConfig::default()
+    };
+    for config in [EngineConfig::default(), streaming] {
+        let whole = scan_chunked(
+            &[("all.ndjson", rows.join("\n").as_bytes())],
+            1 << 20,
+            config.clone(),
+        );
+        assert_eq!(of(&whole.findings, "credential_spray").len(), 1);
+        for cut in [3, 9, 14] {
+            let mut engine = mailhound_core::Engine::new(config.clone());
+            let mut findings = engine
+                .push(rows[..cut].join("\n").as_bytes())
+                .expect("open");
+            let (more, bytes) = engine.snapshot().expect("snapshot");
+            findings.extend(more);
+            let mut restored = mailhound_core::Engine::restore(&bytes).expect("restore");
+            findings.extend(
+                restored
+                    .push(rows[cut..].join("\n").as_bytes())
+                    .expect("open"),
+            );
+            findings.extend(restored.finish().expect("open"));
+            assert_eq!(findings, whole.findings, "cut after {cut} rows");
+        }
+    }
+}
