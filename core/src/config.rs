@@ -51,7 +51,8 @@ pub struct EngineConfig {
     /// Unset (the default, for scans of exports): events are sorted up to
     /// `max_buffered_events`; set it for streams whose sources lag by a known amount.
     pub allowed_lateness_seconds: Option<u64>,
-    /// Events held for ordering at most. Default 200,000; when full, the oldest goes on.
+    /// Events held for ordering at most. Default 100,000 (whole Purview and Entra portal
+    /// exports, which stop at 50,000 and 100,000 rows); when full, the oldest goes on.
     pub max_buffered_events: usize,
     /// `default` or `seed-compatible`.
     pub mode: Mode,
@@ -69,7 +70,7 @@ impl Default for EngineConfig {
             export_caps: vec![5_000, 10_000, 30_000, 50_000, 100_000, 250_000, 1_000_000],
             max_inputs_listed: 10_000,
             allowed_lateness_seconds: None,
-            max_buffered_events: 200_000,
+            max_buffered_events: 100_000,
             mode: Mode::Default,
             detections: DetectionConfig::default(),
         }
