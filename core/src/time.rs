@@ -3,8 +3,10 @@
 //! The core never reads a clock; every instant comes from a record. Exports disagree on how
 //! they write time: the Management Activity API omits the zone designator and the fraction
 //! (`2020-02-07T20:49:49`), Graph writes `Z`, Azure Monitor writes seven fractional digits and
-//! `+00:00`, Sysmon writes a space instead of `T`. Zone-less times are UTC. Milliseconds are the
-//! resolution that every output format (RFC 3339, OCSF epoch milliseconds) can carry.
+//! `+00:00`, Sysmon writes a space instead of `T`, the Purview portal's CSV writes US-locale text
+//! (`3/4/2025 9:15:02 AM`) and Windows PowerShell's `ConvertTo-Json` writes `/Date(ms)/`.
+//! Zone-less times are UTC. Milliseconds are the resolution that every output format (RFC 3339,
+//! OCSF epoch milliseconds) can carry.
 
 use chrono::{DateTime, NaiveDateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
@@ -17,6 +19,14 @@ pub struct Timestamp(pub i64);
 
 /// Formats accepted for times without a zone designator, which are read as UTC.
 const NAIVE_FORMATS: &[&str] = &["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f"];
+
+/// US-locale formats (month first), 12-hour with AM/PM or 24-hour, seconds optional.
+const US_LOCALE_FORMATS: &[&str] = &[
+    "%m/%d/%Y %I:%M:%S%.f %p",
+    "%m/%d/%Y %H:%M:%S%.f",
+    "%m/%d/%Y %I:%M %p",
+    "%m/%d/%Y %H:%M",
+];
 
 impl Timestamp {
     /// Parses an ISO 8601 / RFC 3339 time, with or without zone designator and fraction.
@@ -36,6 +46,50 @@ impl Timestamp {
                 .ok()
                 .map(|naive| Self(naive.and_utc().timestamp_millis()))
         })
+    }
+
+    /// Parses a US-locale time as PowerShell and the Purview portal write it in CSV exports:
+    /// `3/4/2025 9:15:02 AM`, `3/4/2025 09:15:02` (24-hour), `3/4/2025, 8:58:09.444 AM` (Log
+    /// Analytics). The text carries no zone and is read as UTC. Newer .NET versions put a
+    /// narrow no-break space before `AM`/`PM`; it counts as a space.
+    ///
+    /// Month-first is assumed: `3/4/2025` is the 4th of March. Returns `None` for anything
+    /// else, including a day-first date that cannot be month-first (`25/3/2025`).
+    pub fn parse_us_locale(text: &str) -> Option<Self> {
+        let text: String = text
+            .trim()
+            .chars()
+            .map(|c| if matches!(c, '\u{202f}' | '\u{a0}') { ' ' } else { c })
+            .collect();
+        // Log Analytics separates date and time with ", ".
+        let text = match text.split_once(", ") {
+            Some((date, time)) if date.contains('/') => format!("{date} {time}"),
+            _ => text,
+        };
+        US_LOCALE_FORMATS.iter().find_map(|format| {
+            NaiveDateTime::parse_from_str(&text, format)
+                .ok()
+                .map(|naive| Self(naive.and_utc().timestamp_millis()))
+        })
+    }
+
+    /// Parses the .NET JSON date `/Date(1741079702000)/` that Windows PowerShell's
+    /// `ConvertTo-Json` writes for `DateTime` values (milliseconds since the epoch, UTC; a
+    /// trailing `+0100` offset only says which zone the value was displayed in and is ignored).
+    pub fn parse_dotnet_json_date(text: &str) -> Option<Self> {
+        // `\/` is how the JSON text spells `/`; accept it when the caller kept the escapes.
+        let text = text.trim().replace("\\/", "/");
+        let inner = text.strip_prefix("/Date(")?.strip_suffix(")/")?;
+        let (millis, offset) = match inner.get(1..).and_then(|rest| rest.find(['+', '-'])) {
+            Some(at) => inner.split_at(at + 1),
+            None => (inner, ""),
+        };
+        let offset_is_valid = offset.is_empty()
+            || (offset.len() == 5 && offset[1..].bytes().all(|b| b.is_ascii_digit()));
+        if !offset_is_valid {
+            return None;
+        }
+        millis.parse().ok().map(Self)
     }
 
     /// Milliseconds since the Unix epoch.
@@ -97,6 +151,79 @@ mod tests {
         assert_eq!(Timestamp::parse("2025-03-04T17:08:65"), None);
         assert_eq!(Timestamp::parse(""), None);
         assert_eq!(Timestamp::parse("yesterday"), None);
+    }
+
+    #[test]
+    fn us_locale_times_in_12_and_24_hour_form() {
+        assert_eq!(
+            Timestamp::parse_us_locale("3/4/2025 9:15:02 AM"),
+            Some(Timestamp(BASE))
+        );
+        assert_eq!(
+            Timestamp::parse_us_locale("03/04/2025 09:15:02"),
+            Some(Timestamp(BASE))
+        );
+        assert_eq!(
+            Timestamp::parse_us_locale("3/4/2025 9:15:02 PM"),
+            Some(Timestamp(BASE + 12 * 3_600_000))
+        );
+        assert_eq!(
+            Timestamp::parse_us_locale("3/4/2025 12:15:02 AM"),
+            Some(Timestamp(BASE - 9 * 3_600_000))
+        );
+        assert_eq!(
+            Timestamp::parse_us_locale("3/4/2025 21:15:02"),
+            Some(Timestamp(BASE + 12 * 3_600_000))
+        );
+        assert_eq!(
+            Timestamp::parse_us_locale("3/4/2025, 9:15:02.444 AM"),
+            Some(Timestamp(BASE + 444))
+        );
+        assert_eq!(
+            Timestamp::parse_us_locale("3/4/2025 9:15:02\u{202f}am"),
+            Some(Timestamp(BASE))
+        );
+        assert_eq!(
+            Timestamp::parse_us_locale("3/4/2025 9:15 AM"),
+            Some(Timestamp(BASE - 2_000))
+        );
+    }
+
+    #[test]
+    fn us_locale_refuses_what_it_cannot_read() {
+        for text in [
+            "",
+            "25/3/2025 9:15:02",
+            "3/4/2025 13:15:02 PM",
+            "4/1/2026 [REDACTED_IP] AM",
+            "2025-03-04T09:15:02",
+            "3/4/2025",
+        ] {
+            assert_eq!(Timestamp::parse_us_locale(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn dotnet_json_dates() {
+        assert_eq!(
+            Timestamp::parse_dotnet_json_date("/Date(1741079702000)/"),
+            Some(Timestamp(BASE))
+        );
+        assert_eq!(
+            Timestamp::parse_dotnet_json_date("\\/Date(1741079702000)\\/"),
+            Some(Timestamp(BASE))
+        );
+        assert_eq!(
+            Timestamp::parse_dotnet_json_date("/Date(1741079702000+0100)/"),
+            Some(Timestamp(BASE))
+        );
+        assert_eq!(
+            Timestamp::parse_dotnet_json_date("/Date(-1000)/"),
+            Some(Timestamp(-1000))
+        );
+        for text in ["", "/Date()/", "/Date(12a)/", "/Date(1+01)/", "1741079702000"] {
+            assert_eq!(Timestamp::parse_dotnet_json_date(text), None, "{text}");
+        }
     }
 
     #[test]
