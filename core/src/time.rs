@@ -56,11 +56,7 @@ impl Timestamp {
     /// Month-first is assumed: `3/4/2025` is the 4th of March. Returns `None` for anything
     /// else, including a day-first date that cannot be month-first (`25/3/2025`).
     pub fn parse_us_locale(text: &str) -> Option<Self> {
-        let text: String = text
-            .trim()
-            .chars()
-            .map(|c| if matches!(c, '\u{202f}' | '\u{a0}') { ' ' } else { c })
-            .collect();
+        let text = text.trim().replace(['\u{202f}', '\u{a0}'], " ");
         // Log Analytics separates date and time with ", ".
         let text = match text.split_once(", ") {
             Some((date, time)) if date.contains('/') => format!("{date} {time}"),
@@ -221,7 +217,13 @@ mod tests {
             Timestamp::parse_dotnet_json_date("/Date(-1000)/"),
             Some(Timestamp(-1000))
         );
-        for text in ["", "/Date()/", "/Date(12a)/", "/Date(1+01)/", "1741079702000"] {
+        for text in [
+            "",
+            "/Date()/",
+            "/Date(12a)/",
+            "/Date(1+01)/",
+            "1741079702000",
+        ] {
             assert_eq!(Timestamp::parse_dotnet_json_date(text), None, "{text}");
         }
     }
