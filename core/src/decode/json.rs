@@ -161,7 +161,7 @@ mod tests {
     #[test]
     fn the_shape_is_remembered_and_checked_again_when_it_changes() {
         let mut context = DecodeContext::default();
-        let ual = br#"{"Id":"1","CreationTime":"2025-03-04T09:15:02","Operation":"Send"}"#;
+        let ual = br#"{"Id":"1","CreationTime":"2025-03-04T09:15:02","Operation":"FileAccessed"}"#;
         assert!(matches!(decode(ual, &mut context), Outcome::Ignored(_)));
         assert_eq!(context.last_shape, Some(JsonShape::Ual));
         let other =
