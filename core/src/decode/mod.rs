@@ -83,7 +83,8 @@ pub fn decode(unit: Unit<'_>, at: Position, context: &mut DecodeContext) -> Opti
     match unit {
         Unit::Json(bytes) => Some(json::decode(bytes, context)),
         Unit::Csv(row, kind) => Some(match kind {
-            CsvKind::UalCsv | CsvKind::SentinelSigninCsv | CsvKind::EntraPortalCsv => {
+            CsvKind::UalCsv => ual::decode_csv_row(&row),
+            CsvKind::SentinelSigninCsv | CsvKind::EntraPortalCsv => {
                 let _ = row;
                 not_supported(kind.name())
             }

@@ -1,7 +1,7 @@
 //! Office 365 Unified Audit Log records, in every form they are exported.
 //!
 //! One record can arrive as a Management Activity API object ([`api`]), a row of a Purview,
-//! classic or `Search-UnifiedAuditLog` CSV export (to come), a `ConvertTo-Json` search result
+//! classic or `Search-UnifiedAuditLog` CSV export ([`csv`]), a `ConvertTo-Json` search result
 //! (to come), a Graph audit log query record (to come), an Elastic `o365.audit` document
 //! (to come), or such a document inside an Elasticsearch hit (to come). Each form's module
 //! only finds the embedded record and the row's outer values ([`envelope`]); the record is read
@@ -16,6 +16,7 @@
 //! field named.
 
 pub mod api;
+pub mod csv;
 pub mod envelope;
 pub mod mailbox_items;
 pub mod mapping;
@@ -28,3 +29,4 @@ pub mod text;
 pub mod update_inbox_rules;
 
 pub use api::decode_api_record;
+pub use csv::decode_csv_row;
