@@ -48,6 +48,8 @@ pub fn decode_as(shape: JsonShape, bytes: &[u8], context: &mut DecodeContext) ->
     let _ = &context;
     match shape {
         JsonShape::Ual => ual::decode_api_record(bytes),
+        JsonShape::UalSearch => ual::decode_search_record(bytes),
+        JsonShape::UalGraph => ual::decode_graph_record(bytes),
         other => Some(not_supported(other.name())),
     }
 }

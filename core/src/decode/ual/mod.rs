@@ -2,7 +2,7 @@
 //!
 //! One record can arrive as a Management Activity API object ([`api`]), a row of a Purview,
 //! classic or `Search-UnifiedAuditLog` CSV export ([`csv`]), a `ConvertTo-Json` search result
-//! (to come), a Graph audit log query record (to come), an Elastic `o365.audit` document
+//! ([`search`]), a Graph audit log query record ([`graph`]), an Elastic `o365.audit` document
 //! (to come), or such a document inside an Elasticsearch hit (to come). Each form's module
 //! only finds the embedded record and the row's outer values ([`envelope`]); the record is read
 //! through one borrowed view ([`record`], [`name_values`]) and turned into an outcome by one
@@ -18,15 +18,19 @@
 pub mod api;
 pub mod csv;
 pub mod envelope;
+pub mod graph;
 pub mod mailbox_items;
 pub mod mapping;
 pub mod name_values;
 pub mod record;
 pub mod rule_actions;
 pub mod rule_cmdlets;
+pub mod search;
 pub mod sts_logon;
 pub mod text;
 pub mod update_inbox_rules;
 
 pub use api::decode_api_record;
 pub use csv::decode_csv_row;
+pub use graph::decode_graph_record;
+pub use search::decode_search_record;
