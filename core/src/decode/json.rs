@@ -45,11 +45,12 @@ pub fn decode(bytes: &[u8], context: &mut DecodeContext) -> Outcome {
 
 /// Decodes `bytes` as `shape`; `None` when the record is not of that shape.
 pub fn decode_as(shape: JsonShape, bytes: &[u8], context: &mut DecodeContext) -> Option<Outcome> {
-    let _ = &context;
     match shape {
         JsonShape::Ual => ual::decode_api_record(bytes),
         JsonShape::UalSearch => ual::decode_search_record(bytes),
         JsonShape::UalGraph => ual::decode_graph_record(bytes),
+        JsonShape::EcsO365 => ual::decode_ecs_document(bytes),
+        JsonShape::EsHit => ual::decode_es_hit(bytes, context),
         other => Some(not_supported(other.name())),
     }
 }

@@ -3,7 +3,7 @@
 //! One record can arrive as a Management Activity API object ([`api`]), a row of a Purview,
 //! classic or `Search-UnifiedAuditLog` CSV export ([`csv`]), a `ConvertTo-Json` search result
 //! ([`search`]), a Graph audit log query record ([`graph`]), an Elastic `o365.audit` document
-//! (to come), or such a document inside an Elasticsearch hit (to come). Each form's module
+//! ([`ecs`]), or such a document inside an Elasticsearch hit ([`es_hit`]). Each form's module
 //! only finds the embedded record and the row's outer values ([`envelope`]); the record is read
 //! through one borrowed view ([`record`], [`name_values`]) and turned into an outcome by one
 //! mapping ([`mapping`]), so the same record gives the same event whatever the export.
@@ -17,7 +17,9 @@
 
 pub mod api;
 pub mod csv;
+pub mod ecs;
 pub mod envelope;
+pub mod es_hit;
 pub mod graph;
 pub mod mailbox_items;
 pub mod mapping;
@@ -32,5 +34,7 @@ pub mod update_inbox_rules;
 
 pub use api::decode_api_record;
 pub use csv::decode_csv_row;
+pub use ecs::decode_ecs_document;
+pub use es_hit::decode_es_hit;
 pub use graph::decode_graph_record;
 pub use search::decode_search_record;
