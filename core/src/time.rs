@@ -34,6 +34,9 @@ impl Timestamp {
     /// Returns `None` when the text is not a valid time (for example `17:08:65`).
     pub fn parse(text: &str) -> Option<Self> {
         let text = text.trim();
+        if let Some(millis) = parse_api_form(text) {
+            return Some(Self(millis));
+        }
         if let Ok(zoned) = DateTime::parse_from_rfc3339(text) {
             return Some(Self(zoned.timestamp_millis()));
         }
@@ -102,6 +105,56 @@ impl Timestamp {
     }
 }
 
+/// The Management Activity API's `YYYY-MM-DDTHH:MM:SS` (UTC, no zone, no fraction), read
+/// without chrono's format interpreter: nearly every audit record carries a time in exactly
+/// this form, and reading it is on the path of every record, relevant or not. `None` for
+/// anything else, including impossible dates, so the general parser decides.
+fn parse_api_form(text: &str) -> Option<i64> {
+    let bytes = text.as_bytes();
+    if bytes.len() != 19
+        || bytes[4] != b'-'
+        || bytes[7] != b'-'
+        || bytes[10] != b'T'
+        || bytes[13] != b':'
+        || bytes[16] != b':'
+    {
+        return None;
+    }
+    let number = |from: usize, to: usize| {
+        bytes[from..to].iter().try_fold(0u32, |value, &digit| {
+            digit
+                .is_ascii_digit()
+                .then(|| value * 10 + u32::from(digit - b'0'))
+        })
+    };
+    let (year, month, day) = (number(0, 4)?, number(5, 7)?, number(8, 10)?);
+    let (hour, minute, second) = (number(11, 13)?, number(14, 16)?, number(17, 19)?);
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let month_days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    if day == 0 || day > month_days || hour > 23 || minute > 59 || second > 59 {
+        return None;
+    }
+    let seconds = days_from_civil(i64::from(year), i64::from(month), i64::from(day)) * 86_400
+        + i64::from(hour * 3600 + minute * 60 + second);
+    Some(seconds * 1000)
+}
+
+/// Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let day_of_year = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.to_rfc3339())
@@ -140,6 +193,55 @@ mod tests {
             Timestamp::parse("2025-03-04 09:15:02.632"),
             Some(Timestamp(BASE + 632))
         );
+    }
+
+    #[test]
+    fn the_api_form_reads_as_the_general_parser_does() {
+        let mut texts: Vec<String> = [
+            "2025-03-04T09:15:02",
+            "2024-02-29T23:59:59",
+            "2000-02-29T12:00:00",
+            "1970-01-01T00:00:00",
+            "1969-12-31T23:59:59",
+            "0000-03-01T00:00:00",
+            "0999-12-31T00:00:00",
+            "9999-12-31T23:59:59",
+        ]
+        .map(str::to_owned)
+        .to_vec();
+        // The last day of every month of a leap century, a common leap year and a plain year.
+        for year in [1900, 2000, 2024, 2025] {
+            for month in 1..=12 {
+                let last = (28..=31)
+                    .rev()
+                    .find(|day| chrono::NaiveDate::from_ymd_opt(year, month, *day).is_some())
+                    .expect("a last day");
+                texts.push(format!("{year:04}-{month:02}-{last:02}T23:59:59"));
+            }
+        }
+        for text in &texts {
+            let text = text.as_str();
+            let general = NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S")
+                .map(|naive| naive.and_utc().timestamp_millis())
+                .ok();
+            assert_eq!(parse_api_form(text), general, "{text}");
+            assert!(general.is_some(), "{text}");
+        }
+        for text in [
+            "2025-02-29T09:15:02",
+            "1900-02-29T09:15:02",
+            "2025-04-31T09:15:02",
+            "2025-03-00T09:15:02",
+            "2025-13-04T09:15:02",
+            "2025-03-04T24:00:00",
+            "2025-03-04T09:60:02",
+            "2025-03-04T17:08:65",
+            "2025-03-04 09:15:02",
+            "2025-03-04T09:15:0x",
+            "+025-03-04T09:15:02",
+        ] {
+            assert_eq!(parse_api_form(text), None, "{text}");
+        }
     }
 
     #[test]
