@@ -6,16 +6,16 @@
 
 use super::envelope::Envelope;
 use super::mapping::to_outcome;
-use super::record::parse_record_bytes;
+use super::record::{AuditRecord, read_record_into};
 use crate::decode::Outcome;
 
 /// Decodes one Management Activity API audit record; `None` when the object is not one
 /// (it has neither `Operation` nor `CreationTime`, or it wraps a record in `AuditData`).
 pub fn decode_api_record(bytes: &[u8]) -> Option<Outcome> {
-    let record = match parse_record_bytes(bytes) {
-        Ok(record) => record,
-        Err(reason) => return Some(Outcome::Rejected(reason)),
-    };
+    let mut record = AuditRecord::default();
+    if let Err(reason) = read_record_into(bytes, &mut record) {
+        return Some(Outcome::Rejected(reason));
+    }
     let is_record = (record.operation.is_some() || record.creation_time.is_some())
         && record.wrapped_audit_data.is_none();
     is_record.then(|| to_outcome(&record, &Envelope::default()))

@@ -17,9 +17,10 @@
 
 use super::envelope::{Envelope, export_time};
 use super::mapping::to_outcome;
-use super::record::{AuditRecord, Text};
+use super::record::{Text, parse_record};
 use crate::decode::Outcome;
 use serde::Deserialize;
+use serde_json::value::RawValue;
 
 /// The parts of an ECS document the decoder reads.
 #[derive(Deserialize)]
@@ -71,7 +72,7 @@ struct EcsUserAgent<'a> {
 #[derive(Deserialize)]
 struct EcsO365<'a> {
     #[serde(borrow)]
-    audit: Option<AuditRecord<'a>>,
+    audit: Option<&'a RawValue>,
 }
 
 fn ip<'d>(endpoint: Option<&'d EcsEndpoint<'_>>) -> Option<&'d str> {
@@ -88,7 +89,11 @@ pub fn decode_ecs_document(bytes: &[u8]) -> Option<Outcome> {
             )));
         }
     };
-    let record = document.o365.as_ref()?.audit.as_ref()?;
+    let audit = document.o365.as_ref()?.audit?;
+    let record = match parse_record(audit.get()) {
+        Ok(record) => record,
+        Err(reason) => return Some(Outcome::Rejected(format!("field `o365.audit`: {reason}"))),
+    };
     let event = document.event.as_ref();
     let user = document.user.as_ref();
     let envelope = Envelope {
@@ -106,7 +111,7 @@ pub fn decode_ecs_document(bytes: &[u8]) -> Option<Outcome> {
             .as_ref()
             .and_then(|agent| agent.original.as_deref()),
     };
-    Some(to_outcome(record, &envelope))
+    Some(to_outcome(&record, &envelope))
 }
 
 #[cfg(test)]

@@ -13,8 +13,9 @@
 //!   items), `OperationCount` how many accesses the record stands for. The per-item
 //!   `Folders[].FolderItems[]` are not read.
 
+use super::members::{folder_path, mail_item, mail_items, recipient_addresses};
 use super::name_values::NameValues;
-use super::record::{AuditRecord, Folder, MailItem, Recipient, member};
+use super::record::AuditRecord;
 use super::text::{case_folded, non_blank, owned};
 use crate::decode::lenient::{LenientText, is_truthy};
 use crate::event::mail::DeletedItem;
@@ -22,44 +23,39 @@ use crate::event::{DeleteKind, MailAccess, MailDelete, MailSend, SendKind};
 
 /// `Send`, `SendAs`, `SendOnBehalf`.
 pub fn send(kind: SendKind, record: &AuditRecord<'_>) -> Result<MailSend, String> {
-    let item: MailItem<'_> = member(record.item, "Item")?.unwrap_or_default();
-    let recipients: Vec<Recipient<'_>> =
-        member(record.recipient_list, "recipientList")?.unwrap_or_default();
+    let item = mail_item(record.item, "Item")?.unwrap_or_default();
+    let recipients = recipient_addresses(record.recipient_list, "recipientList")?;
     Ok(MailSend {
         kind: Some(kind),
         subject: owned(item.subject.as_deref()),
         message_id: owned(item.internet_message_id.as_deref()),
-        folder: owned(
-            item.parent_folder
-                .as_ref()
-                .and_then(|folder| folder.path.as_deref()),
-        ),
-        session_id: owned(record.session_id.as_deref()),
-        client: owned(record.client_info_string.as_deref()),
-        on_behalf_of: case_folded(record.send_as_user_smtp.as_deref())
-            .or_else(|| case_folded(record.send_on_behalf_of_user_smtp.as_deref())),
+        folder: owned(item.folder_path.as_deref()),
+        session_id: owned(record.session_id()?.as_deref()),
+        client: owned(record.client_info_string()?.as_deref()),
+        on_behalf_of: match case_folded(record.send_as_user_smtp()?.as_deref()) {
+            Some(send_as) => Some(send_as),
+            None => case_folded(record.send_on_behalf_of_user_smtp()?.as_deref()),
+        },
         recipients: recipients
             .iter()
-            .filter_map(|recipient| owned(recipient.address.as_deref()))
+            .filter_map(|address| owned(Some(address)))
             .collect(),
-        recipient_count: count(record.recipient_count.as_ref(), "recipientCount")?,
+        recipient_count: count(record.recipient_count()?.as_ref(), "recipientCount")?,
     })
 }
 
 /// `SoftDelete`, `HardDelete`, `MoveToDeletedItems`.
 pub fn delete(kind: DeleteKind, record: &AuditRecord<'_>) -> Result<MailDelete, String> {
-    let mut items: Vec<MailItem<'_>> =
-        member(record.affected_items, "AffectedItems")?.unwrap_or_default();
+    let mut items = mail_items(record.affected_items, "AffectedItems")?;
     if items.is_empty() {
-        items.extend(member::<MailItem<'_>>(record.item, "Item")?);
+        items.extend(mail_item(record.item, "Item")?);
     }
-    let folder: Option<Folder<'_>> = member(record.folder, "Folder")?;
-    let parent: Option<Folder<'_>> = member(record.parent_folder, "ParentFolder")?;
-    let folder = [folder.as_ref(), parent.as_ref()]
+    let folder = folder_path(record.folder, "Folder")?;
+    let parent = folder_path(record.parent_folder, "ParentFolder")?;
+    let folder = [folder.as_deref(), parent.as_deref()]
         .into_iter()
-        .chain(items.iter().map(|item| item.parent_folder.as_ref()))
-        .flatten()
-        .find_map(|folder| owned(folder.path.as_deref()));
+        .chain(items.iter().map(|item| item.folder_path.as_deref()))
+        .find_map(owned);
     Ok(MailDelete {
         kind: Some(kind),
         folder,
@@ -70,21 +66,20 @@ pub fn delete(kind: DeleteKind, record: &AuditRecord<'_>) -> Result<MailDelete, 
                 message_id: owned(item.internet_message_id.as_deref()),
             })
             .collect(),
-        session_id: owned(record.session_id.as_deref()),
-        client: owned(record.client_info_string.as_deref()),
+        session_id: owned(record.session_id()?.as_deref()),
+        client: owned(record.client_info_string()?.as_deref()),
     })
 }
 
 /// `MailItemsAccessed`. A record without `OperationCount` stands for one access.
 pub fn access(record: &AuditRecord<'_>) -> Result<MailAccess, String> {
-    let properties: NameValues<'_> =
-        member(record.operation_properties, "OperationProperties")?.unwrap_or_default();
+    let properties = NameValues::read(record.operation_properties, "OperationProperties")?;
     Ok(MailAccess {
         access: owned(properties.get("MailAccessType")),
-        count: count(record.operation_count.as_ref(), "OperationCount")?.unwrap_or(1),
+        count: count(record.operation_count()?.as_ref(), "OperationCount")?.unwrap_or(1),
         throttled: properties.get("IsThrottled").is_some_and(is_truthy),
-        session_id: owned(record.session_id.as_deref()),
-        client: owned(record.client_info_string.as_deref()),
+        session_id: owned(record.session_id()?.as_deref()),
+        client: owned(record.client_info_string()?.as_deref()),
     })
 }
 

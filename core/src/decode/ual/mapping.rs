@@ -86,7 +86,7 @@ fn map(record: &AuditRecord<'_>, envelope: &Envelope<'_>) -> Result<Outcome, Str
     let Some(activity) = Activity::recognise(operation) else {
         return Ok(Outcome::ignored(operation, Some(id.to_owned())));
     };
-    let user = actor(record, envelope);
+    let user = actor(record, envelope)?;
     let actor = user.as_deref();
     let kind = match activity {
         Activity::Rule(RuleOperation::UpdateInboxRules) => {
@@ -112,7 +112,7 @@ fn map(record: &AuditRecord<'_>, envelope: &Envelope<'_>) -> Result<Outcome, Str
         record_id: id.to_owned(),
         time,
         user,
-        ip: client_ip(record, envelope),
+        ip: client_ip(record, envelope)?,
         source: LogSource::UnifiedAuditLog,
         kind,
     }))
@@ -131,31 +131,38 @@ fn time(record: &AuditRecord<'_>, envelope: &Envelope<'_>) -> Result<Timestamp, 
 }
 
 /// The actor, case-folded: `UserId`, else the row's user, else the mailbox owner.
-fn actor(record: &AuditRecord<'_>, envelope: &Envelope<'_>) -> Option<String> {
-    case_folded(record.user_id.as_deref())
-        .or_else(|| case_folded(envelope.user))
-        .or_else(|| case_folded(record.mailbox_owner_upn.as_deref()))
-        .or_else(|| case_folded(envelope.mailbox_owner))
+fn actor(record: &AuditRecord<'_>, envelope: &Envelope<'_>) -> Result<Option<String>, String> {
+    let user = case_folded(record.user_id()?.as_deref()).or_else(|| case_folded(envelope.user));
+    Ok(match user {
+        Some(user) => Some(user),
+        None => case_folded(record.mailbox_owner_upn()?.as_deref())
+            .or_else(|| case_folded(envelope.mailbox_owner)),
+    })
 }
 
 /// The first usable client address; a service placeholder (`::1`, `0.0.0.0`) only when no
 /// other address is given.
-fn client_ip(record: &AuditRecord<'_>, envelope: &Envelope<'_>) -> Option<IpAddr> {
+fn client_ip(record: &AuditRecord<'_>, envelope: &Envelope<'_>) -> Result<Option<IpAddr>, String> {
+    let (client_ip, client_ip_address, actor_ip_address) = (
+        record.client_ip()?,
+        record.client_ip_address()?,
+        record.actor_ip_address()?,
+    );
     let candidates = [
-        record.client_ip.as_deref(),
-        record.client_ip_address.as_deref(),
-        record.actor_ip_address.as_deref(),
+        client_ip.as_deref(),
+        client_ip_address.as_deref(),
+        actor_ip_address.as_deref(),
         envelope.ips[0],
         envelope.ips[1],
     ];
     let mut placeholder = None;
     for ip in candidates.into_iter().flatten().filter_map(parse_client_ip) {
         if !is_service_placeholder(&ip) {
-            return Some(ip);
+            return Ok(Some(ip));
         }
         placeholder.get_or_insert(ip);
     }
-    placeholder
+    Ok(placeholder)
 }
 
 /// The mailbox a change was made to, case-folded, when it is named and is not the actor's.

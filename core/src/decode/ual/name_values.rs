@@ -6,23 +6,57 @@
 //! an object keyed by name, and leaves `OperationProperties` an array. Both forms read into one
 //! list, so the mapping never knows which export it reads. A pair may lack its `Value`
 //! (Outlook's empty `ModifyMailboxRule` records write `{"Name":"RuleState"}`); that is an empty
-//! value.
+//! value. Values may be numbers or booleans; they read as text.
 //!
 //! Names match exactly, in any case: Exchange treats parameter names case-insensitively and
 //! records carry `DELETEMESSAGE` as well as `DeleteMessage`. Matching is never by substring,
 //! so `IncreaseScoreWithRedirectToOtherPort` is not `RedirectTo`.
 
-use crate::decode::lenient::LenientText;
-use serde::Deserialize;
-use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use super::record::{invalid_type, lenient};
+use super::scan::{Elements, Kind, Members, RawJson};
 use std::borrow::Cow;
-use std::fmt;
 
 /// A name/value list, in record order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NameValues<'a>(Vec<(Cow<'a, str>, Cow<'a, str>)>);
 
 impl<'a> NameValues<'a> {
+    /// Reads the member `name` (absent or null: an empty list).
+    pub fn read(raw: Option<RawJson<'a>>, name: &str) -> Result<Self, String> {
+        let Some(raw) = raw else {
+            return Ok(Self::default());
+        };
+        let scan_error = |error: super::scan::ScanError| format!("field `{name}`: {error}");
+        let mut pairs = Vec::new();
+        match raw.kind {
+            Kind::Null => {}
+            Kind::Array => {
+                let mut elements = Elements::new(raw.text).map_err(scan_error)?;
+                while let Some(element) = elements.next().map_err(scan_error)? {
+                    pairs.push(pair(element, name)?);
+                }
+            }
+            Kind::Object => {
+                let mut members = Members::new(raw.text).map_err(scan_error)?;
+                while let Some((key, value)) = members.next().map_err(scan_error)? {
+                    let key = key.name();
+                    let value = lenient(value, name)?
+                        .map(|value| value.0)
+                        .unwrap_or_default();
+                    pairs.push((key, value));
+                }
+            }
+            _ => {
+                return Err(invalid_type(
+                    raw,
+                    name,
+                    "an array of {Name, Value} or an object",
+                ));
+            }
+        }
+        Ok(Self(pairs))
+    }
+
     /// The value of the first pair named `name` (any case, surrounding spaces ignored).
     pub fn get(&self, name: &str) -> Option<&str> {
         self.0
@@ -44,57 +78,36 @@ impl<'a> NameValues<'a> {
     }
 }
 
-/// One `{"Name": ..., "Value": ...}` element of the array form.
-#[derive(Deserialize)]
-struct Pair<'a> {
-    #[serde(rename = "Name", borrow)]
-    name: LenientText<'a>,
-    #[serde(rename = "Value", borrow, default)]
-    value: LenientText<'a>,
-}
-
-impl<'de: 'a, 'a> Deserialize<'de> for NameValues<'a> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(ListVisitor(std::marker::PhantomData))
+/// One `{"Name": ..., "Value": ...}` element.
+fn pair<'a>(element: RawJson<'a>, list: &str) -> Result<(Cow<'a, str>, Cow<'a, str>), String> {
+    if element.kind != Kind::Object {
+        return Err(invalid_type(
+            element,
+            list,
+            "an array of {Name, Value} objects",
+        ));
     }
-}
-
-struct ListVisitor<'a>(std::marker::PhantomData<&'a ()>);
-
-impl<'de: 'a, 'a> Visitor<'de> for ListVisitor<'a> {
-    type Value = NameValues<'a>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an array of {\"Name\", \"Value\"} pairs or an object keyed by name")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let mut pairs = Vec::with_capacity(seq.size_hint().unwrap_or(8).min(64));
-        while let Some(pair) = seq.next_element::<Pair<'a>>()? {
-            pairs.push((pair.name.0, pair.value.0));
+    let scan_error = |error: super::scan::ScanError| format!("field `{list}`: {error}");
+    let mut members = Members::new(element.text).map_err(scan_error)?;
+    let (mut name, mut value) = (None, None);
+    while let Some((key, member)) = members.next().map_err(scan_error)? {
+        match key.name().as_ref() {
+            "Name" if name.is_none() => name = lenient(member, list)?,
+            "Value" if value.is_none() => value = lenient(member, list)?,
+            _ => {}
         }
-        Ok(NameValues(pairs))
     }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut pairs = Vec::with_capacity(map.size_hint().unwrap_or(8).min(64));
-        while let Some((name, value)) = map.next_entry::<LenientText<'a>, LenientText<'a>>()? {
-            pairs.push((name.0, value.0));
-        }
-        Ok(NameValues(pairs))
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(NameValues::default())
-    }
+    let name = name.ok_or_else(|| format!("field `{list}`: a pair without `Name`"))?;
+    Ok((name.0, value.map(|value| value.0).unwrap_or_default()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::decode::ual::scan::whole_value;
 
-    fn read(json: &str) -> Result<NameValues<'_>, serde_json::Error> {
-        serde_json::from_str(json)
+    fn read(json: &str) -> Result<NameValues<'_>, String> {
+        NameValues::read(Some(whole_value(json).expect("JSON")), "Parameters")
     }
 
     #[test]
@@ -115,6 +128,12 @@ mod tests {
             None,
             "names match whole, never by prefix"
         );
+        assert_eq!(
+            read(r#"[{"Value":"x","Name":"N","Other":[1]}]"#)
+                .expect("order")
+                .get("n"),
+            Some("x")
+        );
     }
 
     #[test]
@@ -125,9 +144,21 @@ mod tests {
 
     #[test]
     fn other_shapes_are_refused() {
-        assert!(read(r#""ForwardTo""#).is_err());
-        assert!(read(r#"[{"Value":"x"}]"#).is_err(), "a pair needs its name");
-        assert!(read(r#"{"ForwardTo":["a","b"]}"#).is_err());
+        let error = |json| read(json).expect_err("refused");
+        assert_eq!(
+            error(r#""ForwardTo""#),
+            "field `Parameters`: invalid type: a string, expected an array of {Name, Value} or an object"
+        );
+        assert_eq!(
+            error(r#"[{"Value":"x"}]"#),
+            "field `Parameters`: a pair without `Name`"
+        );
+        assert!(error(r#"{"ForwardTo":["a","b"]}"#).contains("invalid type: an array"));
+        assert!(error(r#"["ForwardTo"]"#).contains("invalid type: a string"));
         assert_eq!(read("null").expect("null"), NameValues::default());
+        assert_eq!(
+            NameValues::read(None, "Parameters").expect("absent"),
+            NameValues::default()
+        );
     }
 }

@@ -9,7 +9,7 @@
 
 use super::mapping::other_mailbox;
 use super::name_values::NameValues;
-use super::record::{AuditRecord, member};
+use super::record::AuditRecord;
 use super::text::{non_blank, owned, recipient_list};
 use crate::decode::lenient::is_truthy;
 use crate::event::mail::AutoReply;
@@ -46,7 +46,7 @@ const CONDITION_PARAMETERS: &[&str] = &[
 ];
 
 fn parameters<'a>(record: &AuditRecord<'a>) -> Result<NameValues<'a>, String> {
-    Ok(member(record.parameters, "Parameters")?.unwrap_or_default())
+    NameValues::read(record.parameters, "Parameters")
 }
 
 fn flag(parameters: &NameValues<'_>, name: &str) -> bool {
@@ -70,8 +70,8 @@ pub fn inbox_rule(
         None => (None, None),
     };
     // The object id ends with the rule name (`contoso.onmicrosoft.com\jdoe\.`).
-    let object_rule = record
-        .object_id
+    let object_id = record.object_id()?;
+    let object_rule = object_id
         .as_deref()
         .and_then(|object| object.rsplit('\\').next());
     let mut conditions: Vec<(String, String)> = parameters
@@ -107,7 +107,7 @@ pub fn inbox_rule(
         move_to_folder: owned(get("MoveToFolder")),
         stop_processing_rules: flag(&parameters, "StopProcessingRules"),
         conditions,
-        client: owned(record.client_info_string.as_deref()),
+        client: owned(record.client_info_string()?.as_deref()),
         ..MailboxRule::default()
     })
 }
@@ -130,7 +130,7 @@ pub fn mailbox_forwarding(
         forward_to,
         deliver_and_forward: deliver.and_then(non_blank).map(is_truthy),
         empty: smtp.is_none() && address.is_none() && deliver.is_none(),
-        client: owned(record.client_info_string.as_deref()),
+        client: owned(record.client_info_string()?.as_deref()),
         ..MailboxRule::default()
     })
 }
@@ -151,7 +151,7 @@ pub fn auto_reply(record: &AuditRecord<'_>, actor: Option<&str>) -> Result<Mailb
         mailbox: other_mailbox(parameters.get("Identity"), actor),
         empty: auto_reply.is_none(),
         auto_reply,
-        client: owned(record.client_info_string.as_deref()),
+        client: owned(record.client_info_string()?.as_deref()),
         ..MailboxRule::default()
     })
 }

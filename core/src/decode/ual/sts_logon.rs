@@ -10,8 +10,9 @@
 //! property or `AppAccessContext.AADSessionId`.
 
 use super::envelope::Envelope;
+use super::members::aad_session_id;
 use super::name_values::NameValues;
-use super::record::{AppAccessContext, AuditRecord, member};
+use super::record::AuditRecord;
 use super::text::{non_blank, owned};
 use crate::decode::lenient::LenientText;
 use crate::event::{SignIn, SignInLog};
@@ -38,16 +39,13 @@ pub fn sign_in(
     record: &AuditRecord<'_>,
     envelope: &Envelope<'_>,
 ) -> Result<SignIn, String> {
-    let extended: NameValues<'_> =
-        member(record.extended_properties, "ExtendedProperties")?.unwrap_or_default();
-    let device: NameValues<'_> =
-        member(record.device_properties, "DeviceProperties")?.unwrap_or_default();
-    let context: Option<AppAccessContext<'_>> =
-        member(record.app_access_context, "AppAccessContext")?;
-    let failure_reason = owned(record.logon_error.as_deref());
-    let code = match code(record.error_number.as_ref(), "ErrorNumber")? {
+    let extended = NameValues::read(record.extended_properties, "ExtendedProperties")?;
+    let device = NameValues::read(record.device_properties, "DeviceProperties")?;
+    let aad_session = aad_session_id(record.app_access_context, "AppAccessContext")?;
+    let failure_reason = owned(record.logon_error()?.as_deref());
+    let code = match code(record.error_number()?.as_ref(), "ErrorNumber")? {
         Some(code) => Some(code),
-        None => code(record.error_code.as_ref(), "ErrorCode")?,
+        None => code(record.error_code()?.as_ref(), "ErrorCode")?,
     };
     let error_code = match (failed, code) {
         (false, code) => code.unwrap_or(0),
@@ -60,12 +58,12 @@ pub fn sign_in(
     Ok(SignIn {
         error_code,
         failure_reason,
-        app_id: owned(record.application_id.as_deref()),
+        app_id: owned(record.application_id()?.as_deref()),
         user_agent: owned(extended.get("UserAgent")).or_else(|| owned(envelope.user_agent)),
         log: SignInLog::AuditLog,
-        session_id: owned(record.session_id.as_deref())
+        session_id: owned(record.session_id()?.as_deref())
             .or_else(|| owned(device.get("SessionId")))
-            .or_else(|| context.and_then(|context| owned(context.aad_session_id.as_deref()))),
+            .or_else(|| owned(aad_session.as_deref())),
         ..SignIn::default()
     })
 }

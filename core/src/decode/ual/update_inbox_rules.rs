@@ -21,7 +21,7 @@
 
 use super::mapping::other_mailbox;
 use super::name_values::NameValues;
-use super::record::{AuditRecord, member, without_position};
+use super::record::{AuditRecord, without_position};
 use super::rule_actions::{RuleAction, actions_in, apply, apply_flag};
 use super::text::{non_blank, owned};
 use crate::event::{MailboxRule, RuleOperation};
@@ -29,13 +29,12 @@ use serde_json::Value;
 
 /// Reads an `UpdateInboxRules` record.
 pub fn mailbox_rule(record: &AuditRecord<'_>, actor: Option<&str>) -> Result<MailboxRule, String> {
-    let properties: NameValues<'_> =
-        member(record.operation_properties, "OperationProperties")?.unwrap_or_default();
+    let properties = NameValues::read(record.operation_properties, "OperationProperties")?;
     let mut rule = MailboxRule {
         operation: Some(RuleOperation::UpdateInboxRules),
         rule_operation: owned(properties.get("RuleOperation")),
-        mailbox: other_mailbox(record.mailbox_owner_upn.as_deref(), actor),
-        client: owned(record.client_info_string.as_deref()),
+        mailbox: other_mailbox(record.mailbox_owner_upn()?.as_deref(), actor),
+        client: owned(record.client_info_string()?.as_deref()),
         ..MailboxRule::default()
     };
     let stated = if is_outlook_desktop(&properties) {
