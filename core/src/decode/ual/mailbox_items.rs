@@ -73,11 +73,15 @@ pub fn delete(kind: DeleteKind, record: &AuditRecord<'_>) -> Result<MailDelete, 
 
 /// `MailItemsAccessed`. A record without `OperationCount` stands for one access.
 pub fn access(record: &AuditRecord<'_>) -> Result<MailAccess, String> {
-    let properties = NameValues::read(record.operation_properties, "OperationProperties")?;
+    let [access, throttled] = NameValues::pick(
+        record.operation_properties,
+        "OperationProperties",
+        ["MailAccessType", "IsThrottled"],
+    )?;
     Ok(MailAccess {
-        access: owned(properties.get("MailAccessType")),
+        access: owned(access.as_deref()),
         count: count(record.operation_count()?.as_ref(), "OperationCount")?.unwrap_or(1),
-        throttled: properties.get("IsThrottled").is_some_and(is_truthy),
+        throttled: throttled.as_deref().is_some_and(is_truthy),
         session_id: owned(record.session_id()?.as_deref()),
         client: owned(record.client_info_string()?.as_deref()),
     })

@@ -41,18 +41,25 @@ fn each_member<'a>(
     Ok(())
 }
 
-/// Calls `each` with every element of the array `raw`.
-fn each_element<'a>(
+/// Calls `each` with the members of every element of the array `raw` (`Some((key, value))`),
+/// and with `None` at the end of each element; every element is read in place and must be an
+/// object.
+fn each_object_element<'a>(
     raw: RawJson<'a>,
     name: impl Display + Copy,
-    mut each: impl FnMut(RawJson<'a>) -> Result<(), String>,
+    mut each: impl FnMut(Option<(&str, RawJson<'a>)>) -> Result<(), String>,
 ) -> Result<(), String> {
     if raw.kind != Kind::Array {
         return Err(invalid_type(raw, name, "an array"));
     }
     let mut elements = Elements::new(raw.text).map_err(scan_error(name))?;
-    while let Some(element) = elements.next().map_err(scan_error(name))? {
-        each(element)?;
+    while let Some(element) = elements.next_in_place(scan_error(name), |key, value| {
+        each(Some((&key.name(), value)))
+    })? {
+        if element.kind != Kind::Object {
+            return Err(invalid_type(element, name, "an array of objects"));
+        }
+        each(None)?;
     }
     Ok(())
 }
@@ -94,7 +101,20 @@ pub fn mail_item<'a>(
         return Ok(None);
     };
     let mut item = MailItem::default();
-    each_member(raw, name, |key, value| match key {
+    each_member(raw, name, |key, value| {
+        item_member(&mut item, key, value, name)
+    })?;
+    Ok(Some(item))
+}
+
+/// Reads one member of a mail item.
+fn item_member<'a>(
+    item: &mut MailItem<'a>,
+    key: &str,
+    value: RawJson<'a>,
+    name: impl Display + Copy,
+) -> Result<(), String> {
+    match key {
         "Subject" => keep(&mut item.subject, value, Path(name, "Subject")),
         "InternetMessageId" => keep(
             &mut item.internet_message_id,
@@ -106,8 +126,7 @@ pub fn mail_item<'a>(
             Ok(())
         }
         _ => Ok(()),
-    })?;
-    Ok(Some(item))
+    }
 }
 
 /// Reads a list of mail items (`AffectedItems`).
@@ -119,9 +138,13 @@ pub fn mail_items<'a>(
     let Some(raw) = raw.filter(|raw| raw.kind != Kind::Null) else {
         return Ok(items);
     };
-    each_element(raw, name, |element| {
-        items.extend(mail_item(Some(element), name)?);
-        Ok(())
+    let mut item = MailItem::default();
+    each_object_element(raw, name, |member| match member {
+        Some((key, value)) => item_member(&mut item, key, value, name),
+        None => {
+            items.push(std::mem::take(&mut item));
+            Ok(())
+        }
     })?;
     Ok(items)
 }
@@ -135,17 +158,16 @@ pub fn recipient_addresses<'a>(
     let Some(raw) = raw.filter(|raw| raw.kind != Kind::Null) else {
         return Ok(addresses);
     };
-    each_element(raw, name, |element| {
-        let mut address = None;
-        each_member(element, name, |key, value| {
-            if key.eq_ignore_ascii_case("Address") {
-                keep(&mut address, value, Path(name, "Address"))
-            } else {
-                Ok(())
-            }
-        })?;
-        addresses.extend(address);
-        Ok(())
+    let mut address = None;
+    each_object_element(raw, name, |member| match member {
+        Some((key, value)) if key.eq_ignore_ascii_case("Address") => {
+            keep(&mut address, value, Path(name, "Address"))
+        }
+        Some(_) => Ok(()),
+        None => {
+            addresses.extend(address.take());
+            Ok(())
+        }
     })?;
     Ok(addresses)
 }

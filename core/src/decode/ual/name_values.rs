@@ -23,38 +23,28 @@ pub struct NameValues<'a>(Vec<(Cow<'a, str>, Cow<'a, str>)>);
 impl<'a> NameValues<'a> {
     /// Reads the member `name` (absent or null: an empty list).
     pub fn read(raw: Option<RawJson<'a>>, name: &str) -> Result<Self, String> {
-        let Some(raw) = raw else {
-            return Ok(Self::default());
-        };
-        let scan_error = |error: super::scan::ScanError| format!("field `{name}`: {error}");
         let mut pairs = Vec::new();
-        match raw.kind {
-            Kind::Null => {}
-            Kind::Array => {
-                let mut elements = Elements::new(raw.text).map_err(scan_error)?;
-                while let Some(element) = elements.next().map_err(scan_error)? {
-                    pairs.push(pair(element, name)?);
-                }
-            }
-            Kind::Object => {
-                let mut members = Members::new(raw.text).map_err(scan_error)?;
-                while let Some((key, value)) = members.next().map_err(scan_error)? {
-                    let key = key.name();
-                    let value = lenient(value, name)?
-                        .map(|value| value.0)
-                        .unwrap_or_default();
-                    pairs.push((key, value));
-                }
-            }
-            _ => {
-                return Err(invalid_type(
-                    raw,
-                    name,
-                    "an array of {Name, Value} or an object",
-                ));
-            }
-        }
+        each_pair(raw, name, |key, value| pairs.push((key, value)))?;
         Ok(Self(pairs))
+    }
+
+    /// Reads only the values of the `wanted` names (first pair of each, any case) in one pass,
+    /// without collecting the list: for operations that read one or two properties.
+    pub fn pick<const N: usize>(
+        raw: Option<RawJson<'a>>,
+        name: &str,
+        wanted: [&str; N],
+    ) -> Result<[Option<Cow<'a, str>>; N], String> {
+        let mut found = [const { None }; N];
+        each_pair(raw, name, |key, value| {
+            let slot = wanted
+                .iter()
+                .position(|wanted| key.trim().eq_ignore_ascii_case(wanted));
+            if let Some(slot) = slot.and_then(|slot| found.get_mut(slot)) {
+                slot.get_or_insert(value);
+            }
+        })?;
+        Ok(found)
     }
 
     /// The value of the first pair named `name` (any case, surrounding spaces ignored).
@@ -78,27 +68,62 @@ impl<'a> NameValues<'a> {
     }
 }
 
-/// One `{"Name": ..., "Value": ...}` element.
-fn pair<'a>(element: RawJson<'a>, list: &str) -> Result<(Cow<'a, str>, Cow<'a, str>), String> {
-    if element.kind != Kind::Object {
-        return Err(invalid_type(
-            element,
-            list,
-            "an array of {Name, Value} objects",
-        ));
-    }
-    let scan_error = |error: super::scan::ScanError| format!("field `{list}`: {error}");
-    let mut members = Members::new(element.text).map_err(scan_error)?;
-    let (mut name, mut value) = (None, None);
-    while let Some((key, member)) = members.next().map_err(scan_error)? {
-        match key.name().as_ref() {
-            "Name" if name.is_none() => name = lenient(member, list)?,
-            "Value" if value.is_none() => value = lenient(member, list)?,
-            _ => {}
+/// Calls `each` with every pair of the list `raw`, in either form.
+fn each_pair<'a>(
+    raw: Option<RawJson<'a>>,
+    name: &str,
+    mut each: impl FnMut(Cow<'a, str>, Cow<'a, str>),
+) -> Result<(), String> {
+    let Some(raw) = raw else {
+        return Ok(());
+    };
+    let scan_error = |error: super::scan::ScanError| format!("field `{name}`: {error}");
+    match raw.kind {
+        Kind::Null => {}
+        Kind::Array => {
+            let mut elements = Elements::new(raw.text).map_err(scan_error)?;
+            loop {
+                let (mut key, mut value) = (None, None);
+                let element = elements.next_in_place(scan_error, |member, content| {
+                    match member.name().as_ref() {
+                        "Name" if key.is_none() => key = lenient(content, name)?,
+                        "Value" if value.is_none() => value = lenient(content, name)?,
+                        _ => {}
+                    }
+                    Ok(())
+                })?;
+                let Some(element) = element else {
+                    break;
+                };
+                if element.kind != Kind::Object {
+                    return Err(invalid_type(
+                        element,
+                        name,
+                        "an array of {Name, Value} objects",
+                    ));
+                }
+                let key = key.ok_or_else(|| format!("field `{name}`: a pair without `Name`"))?;
+                each(key.0, value.map(|value| value.0).unwrap_or_default());
+            }
+        }
+        Kind::Object => {
+            let mut members = Members::new(raw.text).map_err(scan_error)?;
+            while let Some((key, value)) = members.next().map_err(scan_error)? {
+                let value = lenient(value, name)?
+                    .map(|value| value.0)
+                    .unwrap_or_default();
+                each(key.name(), value);
+            }
+        }
+        _ => {
+            return Err(invalid_type(
+                raw,
+                name,
+                "an array of {Name, Value} or an object",
+            ));
         }
     }
-    let name = name.ok_or_else(|| format!("field `{list}`: a pair without `Name`"))?;
-    Ok((name.0, value.map(|value| value.0).unwrap_or_default()))
+    Ok(())
 }
 
 #[cfg(test)]
@@ -134,6 +159,26 @@ mod tests {
                 .get("n"),
             Some("x")
         );
+    }
+
+    #[test]
+    fn picking_reads_the_same_values() {
+        let json = r#"[{"Name":"MailAccessType","Value":"Bind"},{"Name":"isthrottled","Value":"True"},{"Name":"MailAccessType","Value":"Sync"}]"#;
+        let raw = Some(whole_value(json).expect("JSON"));
+        let [access, throttled, missing] = NameValues::pick(
+            raw,
+            "OperationProperties",
+            ["MailAccessType", "IsThrottled", "X"],
+        )
+        .expect("valid");
+        assert_eq!(
+            access.as_deref(),
+            Some("Bind"),
+            "the first pair wins, as with `get`"
+        );
+        assert_eq!(throttled.as_deref(), Some("True"));
+        assert_eq!(missing, None);
+        assert!(NameValues::pick(Some(whole_value("5").expect("JSON")), "X", ["a"]).is_err());
     }
 
     #[test]

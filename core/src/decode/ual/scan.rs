@@ -103,6 +103,8 @@ pub struct Members<'a> {
     at: usize,
     after_value: bool,
     done: bool,
+    /// Scanning an object inside the text in place: its end is not the end of the text.
+    nested: bool,
 }
 
 /// Scans `text` as exactly one JSON value (whitespace around it allowed).
@@ -113,6 +115,7 @@ pub fn whole_value(text: &str) -> Result<RawJson<'_>, ScanError> {
         at: 0,
         after_value: false,
         done: false,
+        nested: false,
     };
     scanner.skip_whitespace();
     let value = scanner.value()?;
@@ -135,6 +138,7 @@ impl<'a> Elements<'a> {
             at: 0,
             after_value: false,
             done: false,
+            nested: false,
         };
         scanner.skip_whitespace();
         if scanner.peek() != Some(b'[') {
@@ -174,6 +178,59 @@ impl<'a> Elements<'a> {
     }
 }
 
+impl<'a> Elements<'a> {
+    /// The next element, like [`Elements::next`], but an object element is read in place:
+    /// `each` gets its members as they are found, and the element is scanned once instead of
+    /// being skipped and then read again. `describe` turns a scan error into the caller's.
+    pub fn next_in_place(
+        &mut self,
+        describe: impl Fn(ScanError) -> String,
+        mut each: impl FnMut(Key<'a>, RawJson<'a>) -> Result<(), String>,
+    ) -> Result<Option<RawJson<'a>>, String> {
+        let scanner = &mut self.scanner;
+        if scanner.done {
+            return Ok(None);
+        }
+        scanner.skip_whitespace();
+        match (scanner.peek(), scanner.after_value) {
+            (Some(b']'), _) => {
+                scanner.at += 1;
+                scanner.finish().map_err(&describe)?;
+                return Ok(None);
+            }
+            (Some(b','), true) => {
+                scanner.at += 1;
+                scanner.skip_whitespace();
+            }
+            (_, true) => return Err(describe(scanner.error("expected `,` or `]`"))),
+            (_, false) => {}
+        }
+        if scanner.peek() != Some(b'{') {
+            let value = scanner.value().map_err(&describe)?;
+            scanner.after_value = true;
+            return Ok(Some(value));
+        }
+        let start = scanner.at;
+        let mut object = Members {
+            text: scanner.text,
+            bytes: scanner.bytes,
+            at: start + 1,
+            after_value: false,
+            done: false,
+            nested: true,
+        };
+        while let Some((key, value)) = object.next().map_err(&describe)? {
+            each(key, value)?;
+        }
+        scanner.at = object.at;
+        scanner.after_value = true;
+        Ok(Some(RawJson {
+            text: scanner.span(start, object.at).map_err(&describe)?,
+            kind: Kind::Object,
+        }))
+    }
+}
+
 /// Deepest nesting accepted.
 const MAX_DEPTH: u32 = 128;
 
@@ -190,6 +247,7 @@ impl<'a> Members<'a> {
             at: 0,
             after_value: false,
             done: false,
+            nested: false,
         };
         members.skip_whitespace();
         if members.peek() != Some(b'{') {
@@ -245,6 +303,10 @@ impl<'a> Members<'a> {
     }
 
     fn finish(&mut self) -> Result<(), ScanError> {
+        if self.nested {
+            self.done = true;
+            return Ok(());
+        }
         self.skip_whitespace();
         if self.at != self.bytes.len() {
             return Err(self.error("trailing characters"));
@@ -613,6 +675,50 @@ mod tests {
                 }
             };
             assert_eq!(error.problem, problem, "{text}");
+        }
+    }
+
+    #[test]
+    fn elements_read_in_place() {
+        let text = r#"[{"Name":"a","Value":{"x":[1]}}, 7 ,{}]"#;
+        let mut elements = Elements::new(text).expect("an array");
+        let mut members = Vec::new();
+        let mut seen = Vec::new();
+        while let Some(element) = elements
+            .next_in_place(
+                |error| error.to_string(),
+                |key, value| {
+                    members.push(format!("{}={}", key.raw(), value.text));
+                    Ok(())
+                },
+            )
+            .expect("valid")
+        {
+            seen.push((element.text.to_owned(), element.kind));
+        }
+        assert_eq!(members, vec!["Name=\"a\"", "Value={\"x\":[1]}"]);
+        assert_eq!(
+            seen,
+            vec![
+                (r#"{"Name":"a","Value":{"x":[1]}}"#.to_owned(), Kind::Object),
+                ("7".to_owned(), Kind::Number),
+                ("{}".to_owned(), Kind::Object),
+            ]
+        );
+        for (text, problem) in [
+            (r#"[{"a":1]"#, "expected `,` or `}` at byte 7"),
+            (r#"[{"a":1} {}]"#, "expected `,` or `]` at byte 9"),
+            (r#"[{"a":1}"#, "expected `,` or `]` at byte 8"),
+        ] {
+            let mut elements = Elements::new(text).expect("an array");
+            let error = loop {
+                match elements.next_in_place(|error| error.to_string(), |_, _| Ok(())) {
+                    Ok(Some(_)) => {}
+                    Ok(None) => panic!("{text}: no error"),
+                    Err(error) => break error,
+                }
+            };
+            assert_eq!(error, problem, "{text}");
         }
     }
 

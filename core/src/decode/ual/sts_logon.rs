@@ -39,8 +39,13 @@ pub fn sign_in(
     record: &AuditRecord<'_>,
     envelope: &Envelope<'_>,
 ) -> Result<SignIn, String> {
-    let extended = NameValues::read(record.extended_properties, "ExtendedProperties")?;
-    let device = NameValues::read(record.device_properties, "DeviceProperties")?;
+    let [user_agent] = NameValues::pick(
+        record.extended_properties,
+        "ExtendedProperties",
+        ["UserAgent"],
+    )?;
+    let [device_session] =
+        NameValues::pick(record.device_properties, "DeviceProperties", ["SessionId"])?;
     let aad_session = aad_session_id(record.app_access_context, "AppAccessContext")?;
     let failure_reason = owned(record.logon_error()?.as_deref());
     let code = match code(record.error_number()?.as_ref(), "ErrorNumber")? {
@@ -59,10 +64,10 @@ pub fn sign_in(
         error_code,
         failure_reason,
         app_id: owned(record.application_id()?.as_deref()),
-        user_agent: owned(extended.get("UserAgent")).or_else(|| owned(envelope.user_agent)),
+        user_agent: owned(user_agent.as_deref()).or_else(|| owned(envelope.user_agent)),
         log: SignInLog::AuditLog,
         session_id: owned(record.session_id()?.as_deref())
-            .or_else(|| owned(device.get("SessionId")))
+            .or_else(|| owned(device_session.as_deref()))
             .or_else(|| owned(aad_session.as_deref())),
         ..SignIn::default()
     })
