@@ -17,7 +17,8 @@
 
 use super::envelope::{Envelope, export_time};
 use super::mapping::to_outcome;
-use super::record::{Text, parse_record};
+use super::record::parse_record;
+use super::values::Text;
 use crate::decode::Outcome;
 use serde::Deserialize;
 use serde_json::value::RawValue;

@@ -6,8 +6,8 @@
 //! mapping uses and skips the rest. A member of the wrong type, or a value inside it of the
 //! wrong type, is an error naming both (`field `Item.Subject`: invalid type: ...`).
 
-use super::record::{Path, Text, invalid_type, text};
 use super::scan::{Elements, Kind, Members, RawJson, ScanError};
+use super::values::{Path, Text, invalid_type, text};
 use std::fmt::Display;
 
 /// A mail item (`Item`, an element of `AffectedItems`).

@@ -33,6 +33,7 @@ pub mod search;
 pub mod sts_logon;
 pub mod text;
 pub mod update_inbox_rules;
+pub mod values;
 
 pub use api::decode_api_record;
 pub use csv::decode_csv_row;

@@ -12,8 +12,8 @@
 //! records carry `DELETEMESSAGE` as well as `DeleteMessage`. Matching is never by substring,
 //! so `IncreaseScoreWithRedirectToOtherPort` is not `RedirectTo`.
 
-use super::record::{invalid_type, lenient};
 use super::scan::{Elements, Kind, Members, RawJson};
+use super::values::{invalid_type, lenient};
 use std::borrow::Cow;
 
 /// A name/value list, in record order.

@@ -3,67 +3,22 @@
 //!
 //! Most records in an export are operations no detection reads (SharePoint file access, Teams,
 //! directory changes), so the view is built for the record that ends up ignored. The scalars
-//! needed to decide (`Id`, `CreationTime`, `Operation`) and the few every event carries (user,
-//! addresses, client, session) are borrowed straight from the input. Members only some
-//! operations read (`Parameters`, `OperationProperties`, `Item`, `AffectedItems`, ...) are kept
-//! as raw JSON text and parsed by [`member`] only when the operation needs them. The record is
-//! read by one scan over its members ([`super::scan`]) that skips everything else unparsed, so
-//! an ignored record costs about what skipping its bytes costs, and no allocation beyond the
-//! few strings that contain escapes.
+//! needed to decide (`Id`, `CreationTime`, `Operation`) are read as the record is scanned. The
+//! ones events carry (user, addresses, client, session, ...) are kept as borrowed raw JSON and
+//! read (and type-checked) only when the mapping asks for them; so are the members only some
+//! operations read (`Parameters`, `OperationProperties`, `Item`, `AffectedItems`, ...), which
+//! [`super::members`] and [`super::name_values`] parse. The record is read by one scan over its
+//! members ([`super::scan`]) that skips everything else unparsed, so an ignored record costs
+//! about what skipping its bytes costs, and allocates nothing unless one of those three
+//! strings is written with escapes.
 //!
 //! The view is lenient where exports disagree (`Id` or `ErrorNumber` written as a number or as
 //! text) and strict where a wrong type means a broken record: an `Operation` that is an array,
 //! or an `Item` that is a string when a send is decoded, is a rejection with the field named.
 
 use super::scan::{Kind, Members, RawJson};
+use super::values::{Text, lenient, text};
 use crate::decode::lenient::LenientText;
-use serde::Deserialize;
-use serde::de::{self, Deserializer, Visitor};
-use serde_json::value::RawValue;
-use std::borrow::Cow;
-use std::fmt;
-use std::ops::Deref;
-
-/// A JSON string, borrowed from the input unless it contains escapes; any other JSON type is
-/// an error. (serde copies a `Cow<str>` that sits inside an `Option`; this type does not.)
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Text<'a>(pub Cow<'a, str>);
-
-impl Deref for Text<'_> {
-    type Target = str;
-
-    fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct StringVisitor;
-
-        impl<'de> Visitor<'de> for StringVisitor {
-            type Value = Cow<'de, str>;
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string")
-            }
-
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-                Ok(Cow::Borrowed(v))
-            }
-
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(Cow::Owned(v.to_owned()))
-            }
-
-            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-                Ok(Cow::Owned(v))
-            }
-        }
-
-        deserializer.deserialize_str(StringVisitor).map(Text)
-    }
-}
 
 /// The fields of an audit record that the mapping reads, named as the Management Activity API
 /// names them. Every export keeps these names inside its `AuditData` / `auditData` /
@@ -104,17 +59,17 @@ pub struct AuditRecord<'a> {
     pub extended_properties: Option<RawJson<'a>>,
     /// `DeviceProperties` (STS logons; [`super::name_values::NameValues`]).
     pub device_properties: Option<RawJson<'a>>,
-    /// `AppAccessContext` ([`AppAccessContext`]).
+    /// `AppAccessContext` ([`super::members::aad_session_id`]).
     pub app_access_context: Option<RawJson<'a>>,
-    /// `Item`: the item of a single-item mailbox record ([`MailItem`]).
+    /// `Item`: the item of a single-item mailbox record ([`super::members::MailItem`]).
     pub item: Option<RawJson<'a>>,
-    /// `Folder` of a group mailbox record ([`Folder`]).
+    /// `Folder` of a group mailbox record ([`super::members::folder_path`]).
     pub folder: Option<RawJson<'a>>,
-    /// `ParentFolder`, when a record carries it at the top ([`Folder`]).
+    /// `ParentFolder`, when a record carries it at the top ([`super::members::folder_path`]).
     pub parent_folder: Option<RawJson<'a>>,
-    /// `AffectedItems` of a group mailbox record (array of [`MailItem`]).
+    /// `AffectedItems` of a group mailbox record (array of [`super::members::MailItem`]).
     pub affected_items: Option<RawJson<'a>>,
-    /// `recipientList` of newer send records (array of [`Recipient`]).
+    /// `recipientList` of newer send records ([`super::members::recipient_addresses`]).
     pub recipient_list: Option<RawJson<'a>>,
     /// `AuditData`: present only on an export row that wraps a record, which is then not a
     /// record itself.
@@ -299,17 +254,6 @@ fn read_members<'a>(json: &'a str, record: &mut AuditRecord<'a>) -> Result<(), S
     Ok(())
 }
 
-/// A nested field's name, as errors give it (`Item.Subject`), formatted only when an error
-/// needs it.
-#[derive(Debug, Clone, Copy)]
-pub struct Path<N>(pub N, pub &'static str);
-
-impl<N: fmt::Display> fmt::Display for Path<N> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}.{}", self.0, self.1)
-    }
-}
-
 /// Stores a field's value; a field given twice is an error (as serde's typed reading has it).
 fn set<T>(slot: &mut Option<T>, value: Option<T>, name: &str) -> Result<(), String> {
     if value.is_some() && slot.is_some() {
@@ -319,35 +263,6 @@ fn set<T>(slot: &mut Option<T>, value: Option<T>, name: &str) -> Result<(), Stri
         *slot = value;
     }
     Ok(())
-}
-
-/// A string value; `null` is absent, any other type an error naming the field.
-pub fn text<'a>(value: RawJson<'a>, name: impl fmt::Display) -> Result<Option<Text<'a>>, String> {
-    match value.string() {
-        Some(Ok(text)) => Ok(Some(Text(text))),
-        Some(Err(reason)) => Err(format!("field `{name}`: {reason}")),
-        None if value.kind == Kind::Null => Ok(None),
-        None => Err(invalid_type(value, name, "a string")),
-    }
-}
-
-/// A scalar field read as text (`5` and `"5"` alike); `null` is absent, objects and arrays are
-/// errors.
-pub fn lenient<'a>(
-    value: RawJson<'a>,
-    name: impl fmt::Display + Copy,
-) -> Result<Option<LenientText<'a>>, String> {
-    let text = match value.kind {
-        Kind::String { .. } => return text(value, name).map(|text| text.map(|t| LenientText(t.0))),
-        Kind::Number => Cow::Borrowed(value.text),
-        Kind::Bool(true) => Cow::Borrowed("True"),
-        Kind::Bool(false) => Cow::Borrowed("False"),
-        Kind::Null => return Ok(None),
-        Kind::Object | Kind::Array => {
-            return Err(invalid_type(value, name, "a string, number or boolean"));
-        }
-    };
-    Ok(Some(LenientText(text)))
 }
 
 /// A scalar or member kept raw, read (and type-checked) only if the mapping asks for it;
@@ -373,48 +288,10 @@ fn read_lenient<'a>(
     })
 }
 
-/// The error for a value of the wrong type.
-pub fn invalid_type(value: RawJson<'_>, name: impl fmt::Display, expected: &str) -> String {
-    format!(
-        "field `{name}`: invalid type: {}, expected {expected}",
-        value.kind.name()
-    )
-}
-
-/// The JSON text of a record embedded in an export row: the member itself when it is an
-/// object (Graph, re-serialised exports), its unescaped content when it is a JSON string (as
-/// `ConvertTo-Json` writes `AuditData`). `Ok(None)` when it is null or blank.
-pub fn embedded_record_text<'a>(
-    raw: &'a RawValue,
-    name: &str,
-) -> Result<Option<Cow<'a, str>>, String> {
-    let text = raw.get();
-    match text.as_bytes().first() {
-        Some(b'{') => Ok(Some(Cow::Borrowed(text))),
-        Some(b'"') => {
-            let inner: String = serde_json::from_str(text)
-                .map_err(|error| format!("field `{name}`: {}", without_position(&error)))?;
-            Ok(Some(Cow::<str>::Owned(inner)).filter(|inner| !inner.trim().is_empty()))
-        }
-        Some(b'n') => Ok(None),
-        _ => Err(format!(
-            "field `{name}`: expected the audit record as an object or a JSON string"
-        )),
-    }
-}
-
-/// The error's message without serde_json's trailing ` at line L column C`.
-pub fn without_position(error: &serde_json::Error) -> String {
-    let message = error.to_string();
-    match message.rfind(" at line ") {
-        Some(at) if error.line() > 0 => message[..at].to_owned(),
-        _ => message,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::borrow::Cow;
 
     #[test]
     fn scalars_are_borrowed_and_members_kept_raw() {
@@ -505,30 +382,5 @@ mod tests {
             parse_record(r#"{"Oper\u0061tion":"Se\u006ed","UserId":"a\\b"}"#).expect("valid");
         assert_eq!(record.operation.as_deref(), Some("Send"));
         assert_eq!(record.user_id().expect("text").as_deref(), Some("a\\b"));
-    }
-
-    #[test]
-    fn embedded_records_as_object_or_string() {
-        let object = serde_json::from_str::<&RawValue>(r#"{"Id":"a"}"#).expect("valid");
-        assert_eq!(
-            embedded_record_text(object, "auditData")
-                .expect("object")
-                .as_deref(),
-            Some(r#"{"Id":"a"}"#)
-        );
-        let string = serde_json::from_str::<&RawValue>(r#""{\"Id\":\"a\"}""#).expect("valid");
-        assert_eq!(
-            embedded_record_text(string, "AuditData")
-                .expect("string")
-                .as_deref(),
-            Some(r#"{"Id":"a"}"#)
-        );
-        let blank = serde_json::from_str::<&RawValue>(r#""  ""#).expect("valid");
-        assert_eq!(
-            embedded_record_text(blank, "AuditData").expect("blank"),
-            None
-        );
-        let number = serde_json::from_str::<&RawValue>("5").expect("valid");
-        assert!(embedded_record_text(number, "AuditData").is_err());
     }
 }

@@ -10,7 +10,8 @@
 
 use super::envelope::{Envelope, export_time};
 use super::mapping::to_outcome;
-use super::record::{AuditRecord, Text, embedded_record_text, parse_record};
+use super::record::{AuditRecord, parse_record};
+use super::values::{Text, embedded_record_text};
 use crate::decode::Outcome;
 use crate::decode::lenient::LenientText;
 use serde::Deserialize;

@@ -21,9 +21,10 @@
 
 use super::mapping::other_mailbox;
 use super::name_values::NameValues;
-use super::record::{AuditRecord, without_position};
+use super::record::AuditRecord;
 use super::rule_actions::{RuleAction, actions_in, apply, apply_flag};
 use super::text::{non_blank, owned};
+use super::values::without_position;
 use crate::event::{MailboxRule, RuleOperation};
 use serde_json::Value;
 
