@@ -76,8 +76,15 @@ pub struct RawJson<'a> {
 }
 
 impl<'a> RawJson<'a> {
+    /// `null`, as a placeholder.
+    pub const NULL: RawJson<'static> = RawJson {
+        text: "null",
+        kind: Kind::Null,
+    };
+
     /// The string's content, borrowed when it has no escapes; `None` when the value is not a
     /// string.
+    #[inline]
     pub fn string(&self) -> Option<Result<Cow<'a, str>, String>> {
         let Kind::String { escaped } = self.kind else {
             return None;
@@ -105,6 +112,10 @@ pub struct Members<'a> {
     done: bool,
     /// Scanning an object inside the text in place: its end is not the end of the text.
     nested: bool,
+    /// The member [`Members::advance`] read last (kept here rather than returned, so the hot
+    /// loop does not copy a large result enum around).
+    key: Key<'a>,
+    value: RawJson<'a>,
 }
 
 /// Scans `text` as exactly one JSON value (whitespace around it allowed).
@@ -116,11 +127,13 @@ pub fn whole_value(text: &str) -> Result<RawJson<'_>, ScanError> {
         after_value: false,
         done: false,
         nested: false,
+        key: Key::EMPTY,
+        value: RawJson::NULL,
     };
     scanner.skip_whitespace();
-    let value = scanner.value()?;
+    scanner.scan_value()?;
     scanner.finish()?;
-    Ok(value)
+    Ok(scanner.value)
 }
 
 /// The elements of one JSON array, in order.
@@ -139,6 +152,8 @@ impl<'a> Elements<'a> {
             after_value: false,
             done: false,
             nested: false,
+            key: Key::EMPTY,
+            value: RawJson::NULL,
         };
         scanner.skip_whitespace();
         if scanner.peek() != Some(b'[') {
@@ -172,9 +187,9 @@ impl<'a> Elements<'a> {
             (_, true) => return Err(scanner.error("expected `,` or `]`")),
             (_, false) => {}
         }
-        let value = scanner.value()?;
+        scanner.scan_value()?;
         scanner.after_value = true;
-        Ok(Some(value))
+        Ok(Some(scanner.value))
     }
 }
 
@@ -206,9 +221,9 @@ impl<'a> Elements<'a> {
             (_, false) => {}
         }
         if scanner.peek() != Some(b'{') {
-            let value = scanner.value().map_err(&describe)?;
+            scanner.scan_value().map_err(&describe)?;
             scanner.after_value = true;
-            return Ok(Some(value));
+            return Ok(Some(scanner.value));
         }
         let start = scanner.at;
         let mut object = Members {
@@ -218,9 +233,11 @@ impl<'a> Elements<'a> {
             after_value: false,
             done: false,
             nested: true,
+            key: Key::EMPTY,
+            value: RawJson::NULL,
         };
-        while let Some((key, value)) = object.next().map_err(&describe)? {
-            each(key, value)?;
+        while object.advance().map_err(&describe)? {
+            each(object.key, object.value)?;
         }
         scanner.at = object.at;
         scanner.after_value = true;
@@ -248,6 +265,8 @@ impl<'a> Members<'a> {
             after_value: false,
             done: false,
             nested: false,
+            key: Key::EMPTY,
+            value: RawJson::NULL,
         };
         members.skip_whitespace();
         if members.peek() != Some(b'{') {
@@ -265,15 +284,22 @@ impl<'a> Members<'a> {
     )]
     #[inline]
     pub fn next(&mut self) -> Result<Option<(Key<'a>, RawJson<'a>)>, ScanError> {
+        Ok(self.advance()?.then_some((self.key, self.value)))
+    }
+
+    /// Reads the next member into [`Members::key`] and [`Members::value`]; `Ok(false)` after
+    /// the closing brace, once the rest of the input is checked to be whitespace.
+    #[inline]
+    pub fn advance(&mut self) -> Result<bool, ScanError> {
         if self.done {
-            return Ok(None);
+            return Ok(false);
         }
         self.skip_whitespace();
         match (self.peek(), self.after_value) {
             (Some(b'}'), _) => {
                 self.at += 1;
                 self.finish()?;
-                return Ok(None);
+                return Ok(false);
             }
             (Some(b','), true) => {
                 self.at += 1;
@@ -286,7 +312,7 @@ impl<'a> Members<'a> {
             return Err(self.error("expected a key"));
         }
         let (end, escaped) = self.string_end(self.at + 1)?;
-        let key = Key {
+        self.key = Key {
             raw: self.span(self.at + 1, end)?,
             escaped,
         };
@@ -297,9 +323,21 @@ impl<'a> Members<'a> {
         }
         self.at += 1;
         self.skip_whitespace();
-        let value = self.value()?;
+        self.scan_value()?;
         self.after_value = true;
-        Ok(Some((key, value)))
+        Ok(true)
+    }
+
+    /// The key of the member read last.
+    #[inline]
+    pub fn key(&self) -> Key<'a> {
+        self.key
+    }
+
+    /// The value of the member read last.
+    #[inline]
+    pub fn value(&self) -> RawJson<'a> {
+        self.value
     }
 
     fn finish(&mut self) -> Result<(), ScanError> {
@@ -366,7 +404,7 @@ impl<'a> Members<'a> {
 
     /// Scans the value at the cursor and moves past it.
     #[inline(always)]
-    fn value(&mut self) -> Result<RawJson<'a>, ScanError> {
+    fn scan_value(&mut self) -> Result<(), ScanError> {
         let start = self.at;
         let kind = match self.peek() {
             Some(b'"') => {
@@ -391,10 +429,11 @@ impl<'a> Members<'a> {
             }
             _ => return Err(self.error("expected a value")),
         };
-        Ok(RawJson {
+        self.value = RawJson {
             text: self.span(start, self.at)?,
             kind,
-        })
+        };
+        Ok(())
     }
 
     fn literal(&mut self, word: &[u8], kind: Kind) -> Result<Kind, ScanError> {
@@ -543,6 +582,12 @@ pub struct Key<'a> {
 }
 
 impl<'a> Key<'a> {
+    /// An empty key, as a placeholder.
+    pub const EMPTY: Key<'static> = Key {
+        raw: "",
+        escaped: false,
+    };
+
     /// The key as written between the quotes.
     pub fn raw(&self) -> &'a str {
         self.raw

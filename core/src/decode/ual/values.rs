@@ -67,6 +67,7 @@ impl<N: fmt::Display> fmt::Display for Path<N> {
 }
 
 /// A string value; `null` is absent, any other type an error naming the field.
+#[inline]
 pub fn text<'a>(value: RawJson<'a>, name: impl fmt::Display) -> Result<Option<Text<'a>>, String> {
     match value.string() {
         Some(Ok(text)) => Ok(Some(Text(text))),
@@ -78,6 +79,7 @@ pub fn text<'a>(value: RawJson<'a>, name: impl fmt::Display) -> Result<Option<Te
 
 /// A scalar field read as text (`5` and `"5"` alike); `null` is absent, objects and arrays are
 /// errors.
+#[inline]
 pub fn lenient<'a>(
     value: RawJson<'a>,
     name: impl fmt::Display + Copy,
