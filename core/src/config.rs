@@ -5,6 +5,7 @@
 //! default.
 
 use crate::detect::bulk_send::BulkSendConfig;
+use crate::detect::inbox_rule_exfiltration::InboxRuleConfig;
 use serde::{Deserialize, Serialize};
 
 /// How closely detections follow the seed queries.
@@ -25,6 +26,8 @@ pub enum Mode {
 pub struct DetectionConfig {
     /// `bulk_send`.
     pub bulk_send: BulkSendConfig,
+    /// `inbox_rule_exfiltration`.
+    pub inbox_rule_exfiltration: InboxRuleConfig,
 }
 
 /// Settings of an [`crate::Engine`].

@@ -58,7 +58,7 @@ pub trait Detector {
 
 /// Every detection, configured.
 pub fn all(config: &EngineConfig) -> Vec<Box<dyn Detector>> {
-    vec![Box::new(
-        inbox_rule_exfiltration::InboxRuleExfiltration::new(config),
-    )]
+    vec![
+        Box::new(inbox_rule_exfiltration::InboxRuleExfiltration::new(config)),
+    ]
 }
