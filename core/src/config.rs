@@ -6,6 +6,7 @@
 
 use crate::detect::bulk_send::BulkSendConfig;
 use crate::detect::inbox_rule_exfiltration::InboxRuleConfig;
+use crate::detect::thread_hijack::ThreadHijackConfig;
 use serde::{Deserialize, Serialize};
 
 /// How closely detections follow the seed queries.
@@ -28,6 +29,8 @@ pub struct DetectionConfig {
     pub bulk_send: BulkSendConfig,
     /// `inbox_rule_exfiltration`.
     pub inbox_rule_exfiltration: InboxRuleConfig,
+    /// `thread_hijack`.
+    pub thread_hijack: ThreadHijackConfig,
 }
 
 /// Settings of an [`crate::Engine`].
