@@ -276,7 +276,7 @@ impl RuleClassifier {
             .filter(|part| !part.is_empty())
             .find(|part| {
                 let part = part.to_lowercase();
-                self.hiding_folders.iter().any(|hiding| *hiding == part)
+                self.hiding_folders.contains(&part)
             })
     }
 

@@ -50,6 +50,7 @@
 //! service mailboxes.
 
 mod episode;
+mod events;
 pub mod settings;
 mod signal;
 mod user;
@@ -58,7 +59,7 @@ pub use settings::ThreadHijackConfig;
 
 use super::{Detector, StateSize};
 use crate::config::{EngineConfig, Mode};
-use crate::event::{DeleteKind, Event, EventKind, MailDelete, MailSend};
+use crate::event::{Event, EventKind};
 use crate::finding::Finding;
 use crate::net::is_service_placeholder;
 use crate::state::KeyedState;
@@ -126,9 +127,8 @@ impl ThreadHijack {
         i64::from(self.config.delete_within_minutes) * MINUTE
     }
 
-    /// How long sends are kept: for late signals and for the deletions that may follow.
-    fn keep_ms(&self) -> i64 {
-        (i64::from(self.config.lookback_hours) * HOUR).max(self.within_ms())
+    fn lookback_ms(&self) -> i64 {
+        i64::from(self.config.lookback_hours) * HOUR
     }
 
     fn allowed(&self, user: &str) -> bool {
@@ -213,112 +213,6 @@ impl ThreadHijack {
         Timestamp(now.millis() - i64::from(self.config.history_days.max(1)) * 24 * HOUR)
     }
 
-    /// A message was sent: remember where from, keep it, and judge it if it is a reply.
-    fn sent(
-        &mut self,
-        event: &Event,
-        user: &str,
-        ip: Option<String>,
-        send: &MailSend,
-        now: Timestamp,
-    ) {
-        let history = self.config.max_history_per_user;
-        let cutoff = self.history_cutoff(now);
-        let keep_from = Timestamp(now.millis() - self.keep_ms());
-        let max_sends = self.config.max_sends_per_user;
-        let session = send.session_id.clone().filter(|s| !s.trim().is_empty());
-        let state = self
-            .state
-            .users
-            .touch(&user.to_owned(), event.time, UserState::default);
-        state.forget_before(cutoff);
-        let (ip_first, session_first) =
-            state.see(event.time, ip.as_deref(), session.as_deref(), history);
-        let sent = Sent {
-            time: event.time,
-            record: event.record_id.clone(),
-            ip,
-            session,
-            subject: send.subject.clone(),
-            message_id: send.message_id.as_deref().map(str::to_lowercase),
-            reply: send.is_reply_or_forward(),
-            ip_first,
-            session_first,
-            known_since: state.known_since(),
-            hijack: false,
-            deleted: false,
-        };
-        state.remember_send(sent, keep_from, max_sends);
-        self.judge(user, now);
-    }
-
-    /// Judges the user's unreported replies against their open signals.
-    fn judge(&mut self, user: &str, now: Timestamp) {
-        let key = user.to_owned();
-        let Some(state) = self.state.users.get(&key) else {
-            return;
-        };
-        let mut hits = Vec::new();
-        for (index, sent) in state.sends.iter().enumerate() {
-            if let Some(signal) = state.signals.iter().find(|s| self.explains(s, sent)) {
-                hits.push((index, signal.clone()));
-            }
-        }
-        if hits.is_empty() {
-            return;
-        }
-        let limits = self.limits();
-        let State {
-            users, episodes, ..
-        } = &mut self.state;
-        let state = users.touch(&key, now, UserState::default);
-        for (index, signal) in hits {
-            if let Some(sent) = state.sends.get_mut(index) {
-                sent.hijack = true;
-                episodes
-                    .touch(&key, sent.time, Episode::default)
-                    .add_hijack(sent, &signal, limits);
-            }
-        }
-    }
-
-    /// Messages were deleted: hard or soft deletions of recent sends are a cover-up.
-    fn deleted(&mut self, event: &Event, user: &str, delete: &MailDelete) {
-        if !matches!(
-            delete.kind,
-            Some(DeleteKind::HardDelete | DeleteKind::SoftDelete)
-        ) {
-            return;
-        }
-        let from_sent = delete.from_sent_items();
-        let within = self.within_ms();
-        let limits = self.limits();
-        let key = user.to_owned();
-        let State {
-            users, episodes, ..
-        } = &mut self.state;
-        let state = users.touch(&key, event.time, UserState::default);
-        for item in &delete.items {
-            let id = item.message_id.as_deref().map(str::to_lowercase);
-            let subject = item.subject.as_deref().map(normalise);
-            let found = state.sends.iter_mut().rev().find(|sent| {
-                let recent =
-                    sent.time <= event.time && sent.time.millis() >= event.time.millis() - within;
-                let same_id = id.is_some() && sent.message_id == id;
-                let same_subject = from_sent
-                    && subject.is_some()
-                    && sent.subject.as_deref().map(normalise) == subject;
-                recent && !sent.deleted && (same_id || same_subject)
-            });
-            if let Some(sent) = found {
-                sent.deleted = true;
-                episodes
-                    .touch(&key, event.time, Episode::default)
-                    .add_cover_up(sent, &event.record_id, event.time, limits);
-            }
-        }
-    }
-
     /// Another detection's finding: if it is a signal, remember it for the users it names and
     /// judge their recent replies again.
     fn signal(&mut self, finding: &Finding) {
@@ -326,7 +220,7 @@ impl ThreadHijack {
             return;
         };
         let now = self.state.watermark.unwrap_or(finding.last_seen);
-        let horizon = Timestamp(now.millis() - self.keep_ms());
+        let horizon = Timestamp(now.millis() - self.lookback_ms());
         let after = self.after_ms();
         for user in users {
             if self.allowed(&user) {
@@ -349,11 +243,6 @@ impl ThreadHijack {
             findings.extend(episode.finding(&user, &self.finding_settings()));
         }
     }
-}
-
-/// A subject as compared: trimmed, lower case.
-fn normalise(subject: &str) -> String {
-    subject.trim().to_lowercase()
 }
 
 impl Detector for ThreadHijack {

@@ -68,10 +68,12 @@ fn strings(value: Option<&Value>) -> Vec<&str> {
 
 fn push_user(users: &mut Vec<String>, text: &str) {
     let user = text.trim().to_lowercase();
-    if user.contains('@') && !user.contains(char::is_whitespace) && users.len() < MAX_USERS {
-        if !users.contains(&user) {
-            users.push(user);
-        }
+    if user.contains('@')
+        && !user.contains(char::is_whitespace)
+        && users.len() < MAX_USERS
+        && !users.contains(&user)
+    {
+        users.push(user);
     }
 }
 

@@ -1,6 +1,6 @@
 use super::*;
 use crate::event::mail::DeletedItem;
-use crate::event::{LogSource, SendKind, SignIn};
+use crate::event::{DeleteKind, LogSource, MailDelete, MailSend, SendKind, SignIn};
 use crate::finding::{Confidence, Entity, EntityKind, Severity};
 use serde_json::json;
 
@@ -462,4 +462,24 @@ fn state_stays_bounded() {
         .users
         .drain(&mut |_, state| longest = longest.max(state.sends.len()));
     assert!(longest <= 5 && longest > 0);
+}
+
+#[test]
+fn only_replies_that_could_turn_out_new_are_kept_for_late_signals() {
+    let config = EngineConfig::default();
+    let mut detector = ThreadHijack::new(&config);
+    let mut findings = Vec::new();
+    for step in baseline() {
+        if let E(event) = step {
+            detector.observe(&event, &mut findings);
+        }
+    }
+    for (id, ip) in [("u1", OFFICE), ("u2", OFFICE), ("h1", ATTACKER)] {
+        detector.observe(&send(id, 10 * MINUTE, ip, "RE: x"), &mut findings);
+    }
+    let state = detector.state.users.get(&USER.to_owned()).expect("tracked");
+    let kept: Vec<&str> = state.replies.iter().map(|s| s.record.as_str()).collect();
+    assert_eq!(kept, vec!["h1"]);
+    assert_eq!(state.sends.len(), 3, "every recent send, for deletions");
+    assert!(state.sends.iter().all(|s| s.ip.is_none()));
 }

@@ -1,9 +1,11 @@
 //! What `thread_hijack` remembers about one user: the addresses and sessions they used, their
 //! recent sends, and the compromise signals raised about them.
 //!
-//! Every memory here is bounded twice: by time (history for `history_days`, sends for the
-//! longer of `lookback_hours` and `delete_within_minutes`, signals while their window is
-//! open) and by count per user, the least recently used going first.
+//! Every memory here is bounded twice: by time (history for `history_days`, sends for
+//! `delete_within_minutes`, replies from addresses that could still turn out new for
+//! `lookback_hours`, signals while their window is open) and by count per user, the least
+//! recently used going first. Replies from the user's usual addresses are never kept for
+//! late signals: nothing can make those addresses new.
 
 use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -85,8 +87,11 @@ pub struct UserState {
     ips: BTreeMap<String, Seen>,
     sessions: BTreeMap<String, Seen>,
     known_since: Option<Timestamp>,
-    /// Recent sends, oldest first.
+    /// Every send of the last `delete_within_minutes`, for matching deletions; oldest first.
     pub sends: VecDeque<Sent>,
+    /// Replies and forwards from addresses that could still turn out new, kept for
+    /// `lookback_hours` to be judged when a signal arrives; oldest first.
+    pub replies: VecDeque<Sent>,
     /// Open signals, oldest first.
     pub signals: Vec<Signal>,
 }
@@ -131,25 +136,16 @@ impl UserState {
         }
     }
 
-    /// Remembers a send, dropping sends older than `keep_from` and the oldest beyond `max`.
+    /// Remembers a send for matching deletions, forgetting sends older than `keep_from` and
+    /// the oldest beyond `max`.
     pub fn remember_send(&mut self, sent: Sent, keep_from: Timestamp, max: usize) {
-        let at = self
-            .sends
-            .iter()
-            .rposition(|other| other.time <= sent.time)
-            .map_or(0, |index| index + 1);
-        self.sends.insert(at, sent);
-        self.drop_sends_before(keep_from);
-        while self.sends.len() > max.max(1) {
-            self.sends.pop_front();
-        }
+        insert(&mut self.sends, sent, keep_from, max);
     }
 
-    /// Forgets sends older than `keep_from`.
-    pub fn drop_sends_before(&mut self, keep_from: Timestamp) {
-        while self.sends.front().is_some_and(|sent| sent.time < keep_from) {
-            self.sends.pop_front();
-        }
+    /// Remembers a reply to judge when a signal arrives, forgetting replies older than
+    /// `keep_from` and the oldest beyond `max`.
+    pub fn remember_reply(&mut self, sent: Sent, keep_from: Timestamp, max: usize) {
+        insert(&mut self.replies, sent, keep_from, max);
     }
 
     /// Adds a signal (once per finding id), forgetting those whose window closed before
@@ -166,6 +162,21 @@ impl UserState {
         if self.signals.len() > MAX_SIGNALS {
             self.signals.remove(0);
         }
+    }
+}
+
+/// Inserts `sent` in time order, then drops what is older than `keep_from` or beyond `max`.
+fn insert(list: &mut VecDeque<Sent>, sent: Sent, keep_from: Timestamp, max: usize) {
+    let at = list
+        .iter()
+        .rposition(|other| other.time <= sent.time)
+        .map_or(0, |index| index + 1);
+    list.insert(at, sent);
+    while list.front().is_some_and(|sent| sent.time < keep_from) {
+        list.pop_front();
+    }
+    while list.len() > max.max(1) {
+        list.pop_front();
     }
 }
 
