@@ -550,3 +550,30 @@ fn an_open_change_survives_a_snapshot() {
     assert_eq!(findings[0].evidence, vec!["r1", "r2"]);
     assert!(second.load(serde_json::json!({"nonsense": 1})).is_err());
 }
+
+#[test]
+fn settings_refuse_unknown_keys_and_default_the_rest() {
+    let error = serde_json::from_str::<EngineConfig>(
+        r#"{"detections":{"inbox_rule_exfiltration":{"colapse_minutes":1}}}"#,
+    )
+    .expect_err("misspelt key");
+    assert!(error.to_string().contains("colapse_minutes"), "{error}");
+    let config: EngineConfig = serde_json::from_str(
+        r#"{"tenant_domains":["contoso.com"],"detections":{"inbox_rule_exfiltration":{"keywords":["Lieferschein"],"bulk_actor_threshold":3}}}"#,
+    )
+    .expect("valid");
+    let settings = &config.detections.inbox_rule_exfiltration;
+    assert_eq!(settings.keywords, vec!["Lieferschein"]);
+    assert_eq!(settings.bulk_actor_threshold, 3);
+    assert_eq!(settings.collapse_minutes, 10);
+    assert!(settings.hiding_folders.iter().any(|f| f == "RSS Feeds"));
+    let rule = MailboxRule {
+        conditions: vec![("SubjectContainsWords".into(), "lieferschein 4711".into())],
+        delete_message: true,
+        ..rule("Lager")
+    };
+    assert_eq!(
+        one(&config, rule)[0].details["matched_keywords"][0],
+        "lieferschein"
+    );
+}

@@ -32,7 +32,7 @@ impl ThreadHijack {
             .state
             .users
             .touch(&user.to_owned(), event.time, UserState::default);
-        state.forget_before(cutoff);
+        state.forget_before(cutoff, now);
         let (ip_first, session_first) =
             state.see(event.time, ip.as_deref(), session.as_deref(), history);
         let known_since = state.known_since();

@@ -18,7 +18,8 @@
 //! an hour) but none ties replies from a new address to a compromise signal.
 //!
 //! **Fields.** `MailSend`: subject, `InternetMessageId`, session; `MailDelete`: kind, folder,
-//! the deleted items' subjects and ids; successful `SignIn`s (address and session history);
+//! the deleted items' subjects and ids; successful `SignIn`s (address history; sessions only
+//! for records without an address, since sessions change with every client restart);
 //! other detections' findings: entity, `details` user and address fields, first and last
 //! record.
 //!
@@ -195,7 +196,7 @@ impl ThreadHijack {
                     self.state
                         .users
                         .touch(&user.to_owned(), event.time, UserState::default);
-                state.forget_before(cutoff);
+                state.forget_before(cutoff, now);
                 state.see(
                     event.time,
                     ip.as_deref(),

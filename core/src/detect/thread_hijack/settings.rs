@@ -11,11 +11,13 @@ pub struct ThreadHijackConfig {
     /// `impossible_travel`, `risky_signin_then_inbox_rule`, `credential_spray`.
     pub signal_detections: Vec<String>,
     /// The least severity a finding needs to be a signal. Default `low` (a bulk migration's
-    /// informational finding is not one).
+    /// informational finding is not one); `critical` keeps only the surest signals (a spray
+    /// followed by a successful sign-in, a forwarding rule that also hides mail).
     pub min_signal_severity: Severity,
     /// Members of a signal's `details` that name the compromised accounts (a string or a list
-    /// of strings), besides a user entity. Default `user`, `users`, `mailbox`,
-    /// `compromised_users`, `compromised_accounts`, `successful_users`.
+    /// of strings), besides a user entity. Default `user`, `mailbox`, `compromised_users`,
+    /// `compromised_accounts`, `successful_users`. A list of every *targeted* account (a
+    /// spray's victims) does not belong here: only accounts the signal says were taken.
     pub signal_user_fields: Vec<String>,
     /// Members of a signal's `details` that name the addresses it came from, besides an IP
     /// entity. Default `client_ip`, `client_ips`, `ip`, `ips`, `source_ip`, `source_ips`,
@@ -66,7 +68,6 @@ impl Default for ThreadHijackConfig {
             min_signal_severity: Severity::Low,
             signal_user_fields: owned(&[
                 "user",
-                "users",
                 "mailbox",
                 "compromised_users",
                 "compromised_accounts",

@@ -483,3 +483,50 @@ fn only_replies_that_could_turn_out_new_are_kept_for_late_signals() {
     assert_eq!(state.sends.len(), 3, "every recent send, for deletions");
     assert!(state.sends.iter().all(|s| s.ip.is_none()));
 }
+
+#[test]
+fn settings_refuse_unknown_keys_and_default_the_rest() {
+    let error = serde_json::from_str::<EngineConfig>(
+        r#"{"detections":{"thread_hijack":{"after_signal_hour":12}}}"#,
+    )
+    .expect_err("misspelt key");
+    assert!(error.to_string().contains("after_signal_hour"), "{error}");
+    let config: EngineConfig = serde_json::from_str(
+        r#"{"detections":{"thread_hijack":{"after_signal_hours":12,"min_signal_severity":"critical"}}}"#,
+    )
+    .expect("valid");
+    let settings = &config.detections.thread_hijack;
+    assert_eq!(settings.after_signal_hours, 12);
+    assert_eq!(settings.min_signal_severity, Severity::Critical);
+    assert_eq!(settings.delete_within_minutes, 60);
+    assert_eq!(settings.signal_detections.len(), 4);
+}
+
+#[test]
+fn without_an_address_the_session_decides() {
+    let no_address = |id: &str, offset: i64, session: &str| {
+        let mut event = send(id, offset, OFFICE, "RE: contract");
+        event.ip = None;
+        if let EventKind::MailSend(send) = &mut event.kind {
+            send.session_id = Some(session.into());
+        }
+        event
+    };
+    let mut steps = baseline();
+    steps.push(E(no_address("k1", -3 * HOUR, "known-session")));
+    steps.push(S(rule_signal()));
+    steps.push(E(no_address("k2", 30 * MINUTE, "known-session")));
+    steps.push(E(no_address("n1", 40 * MINUTE, "attacker-session")));
+    let findings = run(&EngineConfig::default(), steps);
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    assert_eq!(findings[0].evidence, vec!["n1"]);
+    assert_eq!(
+        findings[0].details["new_sessions"],
+        json!(["attacker-session"])
+    );
+    assert!(
+        findings[0].summary.contains("new session"),
+        "{}",
+        findings[0].summary
+    );
+}

@@ -87,6 +87,8 @@ pub struct UserState {
     ips: BTreeMap<String, Seen>,
     sessions: BTreeMap<String, Seen>,
     known_since: Option<Timestamp>,
+    /// When history was last swept for entries past `history_days`.
+    swept: Option<Timestamp>,
     /// Every send of the last `delete_within_minutes`, for matching deletions; oldest first.
     pub sends: VecDeque<Sent>,
     /// Replies and forwards from addresses that could still turn out new, kept for
@@ -97,7 +99,9 @@ pub struct UserState {
 }
 
 impl UserState {
-    /// Notes activity from `ip` and `session` at `time`; returns when each was first seen.
+    /// Notes activity from `ip` at `time`, or from `session` when there is no address (a
+    /// session stands in for an address only then: sessions change with every client
+    /// restart, addresses do not); returns when each was first seen.
     pub fn see(
         &mut self,
         time: Timestamp,
@@ -106,8 +110,9 @@ impl UserState {
         max_entries: usize,
     ) -> (Option<Timestamp>, Option<Timestamp>) {
         let ip_first = ip.map(|ip| remember(&mut self.ips, ip, time, max_entries));
-        let session_first =
-            session.map(|session| remember(&mut self.sessions, session, time, max_entries));
+        let session_first = session
+            .filter(|_| ip.is_none())
+            .map(|session| remember(&mut self.sessions, session, time, max_entries));
         if ip.is_some() || session.is_some() {
             self.known_since = Some(self.known_since.map_or(time, |since| since.min(time)));
         }
@@ -119,8 +124,16 @@ impl UserState {
         self.known_since
     }
 
-    /// Forgets history older than `cutoff`.
-    pub fn forget_before(&mut self, cutoff: Timestamp) {
+    /// Forgets history last seen before `cutoff` (`now` minus `history_days`); sweeps at most
+    /// once an hour of event time.
+    pub fn forget_before(&mut self, cutoff: Timestamp, now: Timestamp) {
+        if self
+            .swept
+            .is_some_and(|swept| now.millis() - swept.millis() < 3_600_000)
+        {
+            return;
+        }
+        self.swept = Some(now);
         let before = self.ips.len() + self.sessions.len();
         self.ips.retain(|_, seen| seen.last >= cutoff);
         self.sessions.retain(|_, seen| seen.last >= cutoff);
