@@ -44,16 +44,39 @@ pub fn assess<'r>(
     RuleClassifier::new(config).assess(rule, actor)
 }
 
-/// The seed query: a rule or mailbox cmdlet whose `Parameters` name `ForwardTo`,
-/// `ForwardAsAttachmentTo`, `RedirectTo`, `DeleteMessage` or `MarkAsRead` (a substring of a
-/// parameter name, in any case), whatever the value or the destination. Changes recorded
-/// without `Parameters` (`UpdateInboxRules`) never match, as in the seed.
+/// The seed query: a rule or mailbox cmdlet whose `Parameters` text contains `ForwardTo`,
+/// `ForwardAsAttachmentTo`, `RedirectTo`, `DeleteMessage` or `MarkAsRead`, in any case,
+/// whatever the value or the destination (`MarkAsRead: False` and a forward to a colleague
+/// match). The text is the parameter names and the values the event keeps (name, mailbox,
+/// recipients, folder, conditions); flag values (`True`, `False`) cannot contain the words.
+/// Changes recorded without `Parameters` (`UpdateInboxRules`) never match, as in the seed.
 pub fn seed_matches(rule: &MailboxRule) -> bool {
-    rule.operation.is_some()
-        && rule.parameter_names.iter().any(|name| {
-            let name = name.to_ascii_lowercase();
-            SEED_PARAMETERS.iter().any(|wanted| name.contains(wanted))
-        })
+    !seed_terms(rule).is_empty()
+}
+
+/// The seed's words found in the rule's `Parameters` text (see [`seed_matches`]).
+pub fn seed_terms(rule: &MailboxRule) -> Vec<&'static str> {
+    if rule.operation.is_none() || rule.parameter_names.is_empty() {
+        return Vec::new();
+    }
+    let values = [&rule.name, &rule.mailbox, &rule.move_to_folder]
+        .into_iter()
+        .flatten()
+        .chain(rule.forward_to.iter())
+        .chain(rule.forward_as_attachment_to.iter())
+        .chain(rule.redirect_to.iter())
+        .chain(rule.conditions.iter().map(|(_, value)| value));
+    let text: Vec<String> = rule
+        .parameter_names
+        .iter()
+        .chain(values)
+        .map(|text| text.to_ascii_lowercase())
+        .collect();
+    SEED_PARAMETERS
+        .iter()
+        .copied()
+        .filter(|wanted| text.iter().any(|text| text.contains(wanted)))
+        .collect()
 }
 
 /// What a rule change does that this detection reports.

@@ -30,9 +30,11 @@
 //! actor's bulk window closes: a bulk run is one informational finding, anything else a
 //! finding per change. Changes without content (`empty`: Outlook's `ModifyMailboxRule`
 //! bursts, `Set-Mailbox` touching only quotas) never fire. In `seed-compatible` mode every
-//! record whose parameter names contain `ForwardTo`, `ForwardAsAttachmentTo`, `RedirectTo`,
-//! `DeleteMessage` or `MarkAsRead` is its own high-severity finding, whatever the value or
-//! destination, with no suppression and no collapsing, as the seed query returns rows.
+//! cmdlet record whose `Parameters` text contains `ForwardTo`, `ForwardAsAttachmentTo`,
+//! `RedirectTo`, `DeleteMessage` or `MarkAsRead` is its own high-severity finding, whatever
+//! the value or destination, with no suppression and no collapsing, as the seed query returns
+//! rows; `UpdateInboxRules` (no `Parameters`) and `Set-Mailbox` forwarding
+//! (`ForwardingSmtpAddress` is not `ForwardTo`) never match, as in the seed.
 //!
 //! **Severity.** Critical: forwards outside the tenant and hides mail or matches keywords.
 //! High: forwards outside the tenant. Medium: hides mail (hiding folder, delete, mark as
@@ -59,6 +61,7 @@ pub mod settings;
 
 pub use assess::{
     Exfiltration, RuleClassifier, assess, degenerate_name, is_exfiltration_rule, seed_matches,
+    seed_terms,
 };
 pub use report::actions;
 pub use settings::InboxRuleConfig;

@@ -1,7 +1,7 @@
 //! Findings of `inbox_rule_exfiltration`: the sentence, the details and the grading.
 
 use super::ID;
-use super::assess::{Exfiltration, SEED_PARAMETERS, degenerate_name};
+use super::assess::{Exfiltration, SEED_PARAMETERS, degenerate_name, seed_terms};
 use super::episodes::{BulkWindow, Change};
 use crate::config::Mode;
 use crate::detect::{RESOURCE_DEVELOPMENT, T1586_002};
@@ -132,6 +132,7 @@ pub fn seed_finding(change: Change) -> Finding {
             SEED_PARAMETERS.iter().any(|wanted| name.contains(wanted))
         })
         .collect();
+    let terms = seed_terms(rule);
     let destinations: Vec<&str> = rule.destinations().collect();
     let operation = rule.operation.map_or("rule change", RuleOperation::as_str);
     Finding {
@@ -149,9 +150,9 @@ pub fn seed_finding(change: Change) -> Finding {
         first_seen: change.first,
         last_seen: change.last,
         summary: format!(
-            "{} ran {operation} with {}",
+            "{} ran {operation} with parameters matching {}",
             actor.unwrap_or("unknown user"),
-            matched.join(", ")
+            terms.join(", ")
         ),
         details: json!({
             "operation": rule.operation.map(RuleOperation::as_str),
@@ -159,6 +160,7 @@ pub fn seed_finding(change: Change) -> Finding {
             "degenerate_name": degenerate_name(rule.name.as_deref()),
             "mailbox": rule.mailbox,
             "matched_parameters": matched,
+            "matched_terms": terms,
             "actions": actions(rule),
             "destinations": destinations,
             "move_to_folder": rule.move_to_folder,

@@ -467,6 +467,17 @@ fn seed_mode_fires_on_every_named_parameter() {
         "MoveToFolder",
         "ForwardingSmtpAddress"
     ])));
+    // The seed matches the values too: a rule named after the parameter.
+    let odd = MailboxRule {
+        name: Some("MarkAsRead helper".into()),
+        ..named(&["Name", "MoveToFolder"])
+    };
+    assert!(seed_matches(&odd));
+    let without_parameters = MailboxRule {
+        parameter_names: Vec::new(),
+        ..odd
+    };
+    assert!(!seed_matches(&without_parameters));
 }
 
 #[test]
