@@ -221,8 +221,12 @@ fn a_false_flag_fires_only_in_seed_mode() {
     assert_eq!(findings[0].severity, Severity::High);
     assert_eq!(findings[0].details["mode"], "seed-compatible");
     assert_eq!(
+        findings[0].details["matched_terms"],
+        json!(["deletemessage", "markasread"])
+    );
+    assert_eq!(
         findings[0].details["matched_parameters"],
-        json!(["MarkAsRead", "DeleteMessage"])
+        json!(["DeleteMessage", "MarkAsRead"])
     );
 }
 

@@ -123,7 +123,8 @@ pub fn rule_finding(change: Change, verdict: &Exfiltration<'_>, severity: Severi
 pub fn seed_finding(change: Change) -> Finding {
     let rule = &change.rule;
     let actor = change.actor.as_deref();
-    let matched: Vec<&str> = rule
+    // Sorted, since exports list parameters in different orders.
+    let mut matched: Vec<&str> = rule
         .parameter_names
         .iter()
         .map(String::as_str)
@@ -132,6 +133,7 @@ pub fn seed_finding(change: Change) -> Finding {
             SEED_PARAMETERS.iter().any(|wanted| name.contains(wanted))
         })
         .collect();
+    matched.sort_by_key(|name| name.to_ascii_lowercase());
     let terms = seed_terms(rule);
     let destinations: Vec<&str> = rule.destinations().collect();
     let operation = rule.operation.map_or("rule change", RuleOperation::as_str);
