@@ -118,6 +118,14 @@ impl ThreadHijack {
         let within = self.within_ms();
         let limits = self.limits();
         let key = user.to_owned();
+        let sent_recently = self
+            .state
+            .users
+            .get(&key)
+            .is_some_and(|state| !state.sends.is_empty());
+        if !sent_recently {
+            return;
+        }
         let State {
             users, episodes, ..
         } = &mut self.state;
