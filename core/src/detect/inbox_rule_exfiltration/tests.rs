@@ -469,7 +469,7 @@ fn seed_mode_fires_on_every_named_parameter() {
     ])));
     // The seed matches the values too: a rule named after the parameter.
     let odd = MailboxRule {
-        name: Some("MarkAsRead helper".into()),
+        name: Some("MarkAsRead cleanup".into()),
         ..named(&["Name", "MoveToFolder"])
     };
     assert!(seed_matches(&odd));
