@@ -5,6 +5,8 @@
 //! default.
 
 use crate::detect::bulk_send::BulkSendConfig;
+use crate::detect::inbox_rule_exfiltration::InboxRuleConfig;
+use crate::detect::thread_hijack::ThreadHijackConfig;
 use serde::{Deserialize, Serialize};
 
 /// How closely detections follow the seed queries.
@@ -25,6 +27,10 @@ pub enum Mode {
 pub struct DetectionConfig {
     /// `bulk_send`.
     pub bulk_send: BulkSendConfig,
+    /// `inbox_rule_exfiltration`.
+    pub inbox_rule_exfiltration: InboxRuleConfig,
+    /// `thread_hijack`.
+    pub thread_hijack: ThreadHijackConfig,
 }
 
 /// Settings of an [`crate::Engine`].

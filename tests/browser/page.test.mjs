@@ -165,7 +165,8 @@ describe('mailhound page', { timeout: 120_000 }, () => {
     const rowText = await row.textContent();
     assert.match(rowText, /inbox_rule_exfiltration/);
     assert.match(rowText, /jdoe@contoso\.com/);
-    assert.equal((await row.locator('.badge').textContent()).trim(), 'high');
+    // Forwarding out and marking as read: critical.
+    assert.equal((await row.locator('.badge').textContent()).trim(), 'critical');
     assert.match(rowText, /2025-03-04 09:15:02/, 'first seen, read as UTC');
 
     const table = await page.getByTestId('findings-table').textContent();

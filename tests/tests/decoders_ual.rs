@@ -117,22 +117,28 @@ fn every_form_gives_the_same_counts_and_findings() {
                     ),
                     (
                         "it.admin@contoso.com",
-                        Severity::High,
+                        Severity::Critical,
                         "a6a52406-0912-448d-36eb-08d8a1bea6be"
                     ),
+                    // thread_hijack: a send deleted from Sent Items minutes later.
                     (
                         "jdoe@contoso.com",
                         Severity::High,
+                        "1c3e5d9f-6071-4b2c-8d4e-08dd5b8c2b88"
+                    ),
+                    (
+                        "jdoe@contoso.com",
+                        Severity::Critical,
                         "6a1f0c2e-3b4d-4e5f-8a9b-08dd5b8c1f10"
                     ),
                     (
                         "jdoe@contoso.com",
-                        Severity::High,
+                        Severity::Critical,
                         "8d2f3a4b-5c6d-4e7f-8091-08dd5b8c3a01"
                     ),
                     (
                         "jdoe@contoso.com",
-                        Severity::High,
+                        Severity::Critical,
                         "9a0b1c2d-3e4f-4a5b-8c6d-08dd5b8c3c11"
                     ),
                 ],
@@ -167,6 +173,7 @@ fn rule_and_forwarding_events_field_by_field() {
             operation: Some(RuleOperation::SetInboxRule),
             name: Some("Payroll".into()),
             delete_message: true,
+            parameter_names: vec!["DELETEMESSAGE".into(), "Identity".into()],
             ..MailboxRule::default()
         })
     );
@@ -182,6 +189,11 @@ fn rule_and_forwarding_events_field_by_field() {
             mailbox: Some("jdoe@contoso.com".into()),
             forward_to: vec!["drop.box@outlook-mail.example".into()],
             deliver_and_forward: Some(false),
+            parameter_names: vec![
+                "DeliverToMailboxAndForward".into(),
+                "ForwardingSmtpAddress".into(),
+                "Identity".into()
+            ],
             ..MailboxRule::default()
         })
     );
@@ -199,6 +211,15 @@ fn rule_and_forwarding_events_field_by_field() {
                     "<html><body>New bank details: call +1 555 0100</body></html>".into()
                 ),
             }),
+            parameter_names: [
+                "AutoReplyState",
+                "ExternalAudience",
+                "ExternalMessage",
+                "Identity",
+                "InternalMessage"
+            ]
+            .map(String::from)
+            .to_vec(),
             ..MailboxRule::default()
         })
     );

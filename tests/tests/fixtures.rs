@@ -20,7 +20,13 @@ fn inbox_rule_fixture_field_by_field() {
     assert_eq!(scanned.findings.len(), 2, "{:#?}", scanned.findings);
     let attack = &scanned.findings[0];
     assert_eq!(attack.entity.value, "jdoe@contoso.com");
-    assert_eq!(attack.severity, Severity::High);
+    // Forwarding out, marking as read, for invoices and payments: critical.
+    assert_eq!(attack.severity, Severity::Critical);
+    assert_eq!(
+        attack.details["matched_keywords"],
+        serde_json::json!(["invoice", "payment", "wire"])
+    );
+    assert_eq!(attack.details["degenerate_name"], "punctuation only");
     assert_eq!(
         attack.evidence,
         vec!["5e7c1a0e-2b1d-4f7e-9a49-08dd5b8c1f10"]

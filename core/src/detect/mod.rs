@@ -6,6 +6,7 @@
 
 pub mod bulk_send;
 pub mod inbox_rule_exfiltration;
+pub mod thread_hijack;
 
 use crate::config::EngineConfig;
 use crate::event::Event;
@@ -58,7 +59,8 @@ pub trait Detector {
 
 /// Every detection, configured.
 pub fn all(config: &EngineConfig) -> Vec<Box<dyn Detector>> {
-    vec![Box::new(
-        inbox_rule_exfiltration::InboxRuleExfiltration::new(config),
-    )]
+    vec![
+        Box::new(inbox_rule_exfiltration::InboxRuleExfiltration::new(config)),
+        Box::new(thread_hijack::ThreadHijack::new(config)),
+    ]
 }

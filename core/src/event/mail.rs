@@ -93,6 +93,11 @@ pub struct MailboxRule {
     /// For `Set-MailboxAutoReplyConfiguration`: the automatic-reply settings the change made.
     #[serde(default)]
     pub auto_reply: Option<AutoReply>,
+    /// The names of the cmdlet parameters the record carried (`Parameters`), as written,
+    /// whatever their values: for logic that matches parameter names as the seed queries do.
+    /// Empty for changes recorded without cmdlet parameters (`UpdateInboxRules`).
+    #[serde(default)]
+    pub parameter_names: Vec<String>,
 }
 
 /// Automatic-reply settings set by `Set-MailboxAutoReplyConfiguration`. An automatic reply

@@ -53,6 +53,16 @@ mod tests {
                 ip: "198.51.100.23".parse().ok(),
                 source: crate::event::LogSource::UnifiedAuditLog,
                 kind: EventKind::MailboxRule(MailboxRule {
+                    parameter_names: vec![
+                        "AlwaysDeleteOutlookRulesBlob".into(),
+                        "Force".into(),
+                        "forwardto".into(),
+                        "MarkAsRead".into(),
+                        "MoveToFolder".into(),
+                        "Name".into(),
+                        "StopProcessingRules".into(),
+                        "SubjectOrBodyContainsWords".into()
+                    ],
                     operation: Some(RuleOperation::NewInboxRule),
                     name: Some(".".into()),
                     forward_to: vec![

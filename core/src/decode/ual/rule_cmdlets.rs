@@ -49,6 +49,14 @@ fn parameters<'a>(record: &AuditRecord<'a>) -> Result<NameValues<'a>, String> {
     NameValues::read(record.parameters, "Parameters")
 }
 
+/// The parameter names as written, sorted (case-insensitively) so that exports that reorder
+/// parameters give the same event.
+fn names(parameters: &NameValues<'_>) -> Vec<String> {
+    let mut names: Vec<String> = parameters.iter().map(|(name, _)| name.to_owned()).collect();
+    names.sort_by_key(|name| name.to_ascii_lowercase());
+    names
+}
+
 fn flag(parameters: &NameValues<'_>, name: &str) -> bool {
     parameters.get(name).is_some_and(is_truthy)
 }
@@ -108,6 +116,7 @@ pub fn inbox_rule(
         stop_processing_rules: flag(&parameters, "StopProcessingRules"),
         conditions,
         client: owned(record.client_info_string()?.as_deref()),
+        parameter_names: names(&parameters),
         ..MailboxRule::default()
     })
 }
@@ -131,6 +140,7 @@ pub fn mailbox_forwarding(
         deliver_and_forward: deliver.and_then(non_blank).map(is_truthy),
         empty: smtp.is_none() && address.is_none() && deliver.is_none(),
         client: owned(record.client_info_string()?.as_deref()),
+        parameter_names: names(&parameters),
         ..MailboxRule::default()
     })
 }
@@ -152,6 +162,7 @@ pub fn auto_reply(record: &AuditRecord<'_>, actor: Option<&str>) -> Result<Mailb
         empty: auto_reply.is_none(),
         auto_reply,
         client: owned(record.client_info_string()?.as_deref()),
+        parameter_names: names(&parameters),
         ..MailboxRule::default()
     })
 }
@@ -187,6 +198,21 @@ mod tests {
         assert_eq!(
             rule,
             MailboxRule {
+                parameter_names: vec![
+                    "AlwaysDeleteOutlookRulesBlob".into(),
+                    "ExceptIfFrom".into(),
+                    "Force".into(),
+                    "ForwardAsAttachmentTo".into(),
+                    "forwardto".into(),
+                    "From".into(),
+                    "IncreaseScoreWithRedirectToOtherPort".into(),
+                    "MarkAsRead".into(),
+                    "MoveToFolder".into(),
+                    "Name".into(),
+                    "RedirectTo".into(),
+                    "StopProcessingRules".into(),
+                    "SubjectOrBodyContainsWords".into()
+                ],
                 operation: Some(RuleOperation::NewInboxRule),
                 name: Some(".".into()),
                 forward_to: vec![
@@ -267,6 +293,12 @@ mod tests {
         assert_eq!(
             rule,
             MailboxRule {
+                parameter_names: vec![
+                    "DeliverToMailboxAndForward".into(),
+                    "ForwardingAddress".into(),
+                    "ForwardingSmtpAddress".into(),
+                    "Identity".into()
+                ],
                 operation: Some(RuleOperation::SetMailbox),
                 mailbox: Some("jdoe@contoso.com".into()),
                 forward_to: vec![
