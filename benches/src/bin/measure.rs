@@ -9,6 +9,10 @@ use mailhound_benches::{
     audit_records, decode_only, json_array, ndjson, parse_floor, purview_csv, scan,
 };
 use std::hint::black_box;
+
+/// The allocator the `mailhound` binary uses, so that the numbers are the product's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::time::{Duration, Instant};
 
 /// Best wall time of `passes` runs of `run`.
