@@ -81,6 +81,12 @@ impl<K: Eq + Hash + Ord + Clone, V> KeyedState<K, V> {
         self.entries.get(key).map(|entry| &entry.value)
     }
 
+    /// The state of `key` to change, if present (not marked as touched: closing an episode by
+    /// the clock is not activity).
+    pub fn get_mut(&mut self, key: &K) -> Option<&mut V> {
+        self.entries.get_mut(key).map(|entry| &mut entry.value)
+    }
+
     /// Removes `key`, returning its state.
     pub fn remove(&mut self, key: &K) -> Option<V> {
         let entry = self.entries.remove(key)?;

@@ -42,20 +42,65 @@ impl InboxRuleExfiltration {
             config: config.clone(),
         }
     }
+}
 
-    /// True when `address` leaves the tenant. Recipients that are not SMTP addresses
-    /// (display names, Exchange DNs) resolve inside the tenant and are not external.
-    fn is_external(&self, address: &str, actor: Option<&str>) -> bool {
-        let Some((_, domain)) = address.rsplit_once('@') else {
-            return false;
-        };
-        if !self.config.tenant_domains.is_empty() {
-            return !self.config.is_tenant_domain(domain);
-        }
-        match actor.and_then(|user| user.rsplit_once('@')) {
-            Some((_, own)) => !domain_within(domain, own),
-            None => true,
-        }
+/// What a rule change does that this detection reports: where it sends mail, which of those
+/// recipients leave the tenant, and whether it hides mail. Shared with the detections that
+/// need the same verdict on a rule (`risky_signin_then_inbox_rule`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exfiltration<'r> {
+    /// Every forwarding or redirect recipient, in parameter order.
+    pub destinations: Vec<&'r str>,
+    /// The recipients outside the tenant.
+    pub external: Vec<&'r str>,
+    /// The rule deletes mail or marks it as read.
+    pub hides: bool,
+}
+
+impl Exfiltration<'_> {
+    /// True when all the rule does is forward inside the tenant (graded low here).
+    pub fn internal_only(&self) -> bool {
+        self.external.is_empty() && !self.hides
+    }
+}
+
+/// The verdict on one rule change made by `actor`: `None` when the rule neither forwards,
+/// redirects, deletes nor marks as read.
+pub fn assess<'r>(
+    config: &EngineConfig,
+    actor: Option<&str>,
+    rule: &'r MailboxRule,
+) -> Option<Exfiltration<'r>> {
+    let destinations: Vec<&str> = rule.destinations().collect();
+    let hides = rule.delete_message || rule.mark_as_read;
+    if destinations.is_empty() && !hides {
+        return None;
+    }
+    let external = destinations
+        .iter()
+        .copied()
+        .filter(|address| is_external(config, address, actor))
+        .collect();
+    Some(Exfiltration {
+        destinations,
+        external,
+        hides,
+    })
+}
+
+/// True when `address` leaves the tenant (`tenant_domains`, or the actor's own domain when
+/// none are configured). Recipients that are not SMTP addresses (display names, Exchange DNs)
+/// resolve inside the tenant and are not external.
+fn is_external(config: &EngineConfig, address: &str, actor: Option<&str>) -> bool {
+    let Some((_, domain)) = address.rsplit_once('@') else {
+        return false;
+    };
+    if !config.tenant_domains.is_empty() {
+        return !config.is_tenant_domain(domain);
+    }
+    match actor.and_then(|user| user.rsplit_once('@')) {
+        Some((_, own)) => !domain_within(domain, own),
+        None => true,
     }
 }
 
@@ -72,19 +117,18 @@ impl Detector for InboxRuleExfiltration {
         let EventKind::MailboxRule(rule) = &event.kind else {
             return;
         };
-        let destinations: Vec<&str> = rule.destinations().collect();
-        if destinations.is_empty() && !rule.delete_message && !rule.mark_as_read {
-            return;
-        }
         let user = event.user.as_deref();
-        let external: Vec<&str> = destinations
-            .iter()
-            .copied()
-            .filter(|address| self.is_external(address, user))
-            .collect();
+        let Some(Exfiltration {
+            destinations,
+            external,
+            hides,
+        }) = assess(&self.config, user, rule)
+        else {
+            return;
+        };
         let (severity, confidence) = if !external.is_empty() {
             (Severity::High, Confidence::High)
-        } else if rule.delete_message || rule.mark_as_read {
+        } else if hides {
             (Severity::Medium, Confidence::Medium)
         } else {
             (Severity::Low, Confidence::Low)
@@ -138,7 +182,7 @@ fn related_techniques(rule: &MailboxRule) -> Vec<&'static str> {
 }
 
 /// The rule's suspicious actions by parameter name.
-fn actions(rule: &MailboxRule) -> Vec<&'static str> {
+pub fn actions(rule: &MailboxRule) -> Vec<&'static str> {
     let mut actions = Vec::new();
     if !rule.forward_to.is_empty() {
         actions.push("ForwardTo");

@@ -5,7 +5,9 @@
 //! them.
 
 pub mod bulk_send;
+pub mod impossible_travel;
 pub mod inbox_rule_exfiltration;
+pub mod risky_signin_then_inbox_rule;
 
 use crate::config::EngineConfig;
 use crate::event::Event;
@@ -58,7 +60,11 @@ pub trait Detector {
 
 /// Every detection, configured.
 pub fn all(config: &EngineConfig) -> Vec<Box<dyn Detector>> {
-    vec![Box::new(
-        inbox_rule_exfiltration::InboxRuleExfiltration::new(config),
-    )]
+    vec![
+        Box::new(inbox_rule_exfiltration::InboxRuleExfiltration::new(config)),
+        Box::new(impossible_travel::ImpossibleTravel::new(config)),
+        Box::new(risky_signin_then_inbox_rule::RiskySigninThenInboxRule::new(
+            config,
+        )),
+    ]
 }

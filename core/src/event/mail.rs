@@ -90,6 +90,11 @@ pub struct MailboxRule {
     pub empty: bool,
     /// The mail client (`ClientInfoString`), when recorded.
     pub client: Option<String>,
+    /// The names of the cmdlet parameters the record carried (`Parameters`), as written,
+    /// whatever their values: for logic that matches parameter names as the seed queries do.
+    /// Empty for changes recorded without cmdlet parameters (`UpdateInboxRules`).
+    #[serde(default)]
+    pub parameter_names: Vec<String>,
 }
 
 impl MailboxRule {

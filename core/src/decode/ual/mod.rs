@@ -124,6 +124,7 @@ fn mailbox_rule(operation: RuleOperation, raw: &RawAuditRecord<'_>) -> MailboxRu
         let name = parameter.name.trim();
         let value = parameter.value.0.as_ref();
         let is = |expected: &str| name.eq_ignore_ascii_case(expected);
+        rule.parameter_names.push(name.to_owned());
         if is("Name") {
             rule.name = Some(value.to_owned());
         } else if is("Identity") {
@@ -234,6 +235,8 @@ mod tests {
         );
         assert!(rule.mark_as_read && rule.stop_processing_rules && !rule.delete_message);
         assert_eq!(rule.move_to_folder.as_deref(), Some("RSS Feeds"));
+        assert_eq!(rule.parameter_names.len(), 8);
+        assert_eq!(rule.parameter_names[6], "forwardto");
         assert_eq!(
             rule.conditions,
             vec![(
