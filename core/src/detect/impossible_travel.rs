@@ -65,6 +65,9 @@ pub const ID: &str = "impossible_travel";
 const EARTH_RADIUS_KM: f64 = 6371.0088;
 const MINUTE_MS: i64 = 60_000;
 const HOUR_MS: i64 = 3_600_000;
+/// A user seen again within this much event time keeps its place in the expiry order (see
+/// [`KeyedState::touch_within`]); expiry allows for it.
+const TOUCH_SLACK_MS: i64 = 10 * MINUTE_MS;
 
 /// Settings of `impossible_travel`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -131,13 +134,11 @@ struct Stop {
 }
 
 impl Stop {
-    /// Where this stop is, to tell places apart: coordinates to a tenth of a degree (about
-    /// 11 km), else the city.
-    fn place(&self) -> String {
-        match (self.coordinates, &self.city) {
-            (Some((lat, lon)), _) => format!("{}|{lat:.1},{lon:.1}", self.country),
-            (None, Some(city)) => format!("{}|{}", self.country, city.to_lowercase()),
-            (None, None) => self.country.clone(),
+    fn spot(&self) -> Spot<'_> {
+        Spot {
+            country: &self.country,
+            city: self.city.as_deref(),
+            coordinates: self.coordinates,
         }
     }
 
@@ -160,11 +161,78 @@ impl Stop {
     }
 }
 
-/// The last sign-in of a user at one place.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct Place {
-    key: String,
-    last: Stop,
+/// A sign-in as a point, borrowed from its event until it must be kept.
+#[derive(Debug, Clone, Copy)]
+struct Sighting<'e> {
+    record: &'e str,
+    time: Timestamp,
+    country: &'e str,
+    city: Option<&'e str>,
+    ip: Option<IpAddr>,
+    coordinates: Option<(f64, f64)>,
+}
+
+impl Sighting<'_> {
+    fn spot(&self) -> Spot<'_> {
+        Spot {
+            country: self.country,
+            city: self.city,
+            coordinates: self.coordinates,
+        }
+    }
+
+    fn to_stop(self) -> Stop {
+        Stop {
+            record: self.record.to_owned(),
+            time: self.time,
+            country: self.country.to_owned(),
+            city: self.city.map(str::to_owned),
+            ip: self.ip,
+            coordinates: self.coordinates,
+        }
+    }
+
+    /// Makes `stop` this sighting, reusing its buffers (a user's next sign-in at a known place
+    /// allocates nothing).
+    fn write_into(self, stop: &mut Stop) {
+        stop.record.clear();
+        stop.record.push_str(self.record);
+        stop.time = self.time;
+        stop.country.clear();
+        stop.country.push_str(self.country);
+        match (&mut stop.city, self.city) {
+            (Some(kept), Some(city)) => {
+                kept.clear();
+                kept.push_str(city);
+            }
+            (kept, city) => *kept = city.map(str::to_owned),
+        }
+        stop.ip = self.ip;
+        stop.coordinates = self.coordinates;
+    }
+}
+
+/// Where a sign-in was, to tell places apart.
+#[derive(Debug, Clone, Copy)]
+struct Spot<'a> {
+    country: &'a str,
+    city: Option<&'a str>,
+    coordinates: Option<(f64, f64)>,
+}
+
+/// True when both are one place: the same country and coordinates to a tenth of a degree
+/// (about 11 km), or without coordinates the same city.
+fn same_place(a: Spot<'_>, b: Spot<'_>) -> bool {
+    let tenth = |(lat, lon): (f64, f64)| ((lat * 10.0).round(), (lon * 10.0).round());
+    a.country == b.country
+        && match (a.coordinates, b.coordinates) {
+            (Some(x), Some(y)) => tenth(x) == tenth(y),
+            (None, None) => match (a.city, b.city) {
+                (Some(x), Some(y)) => x.eq_ignore_ascii_case(y),
+                (x, y) => x.is_none() && y.is_none(),
+            },
+            _ => false,
+        }
 }
 
 /// An impossible pair of sign-ins.
@@ -243,7 +311,8 @@ struct HourGroup {
 /// Per-user state.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct UserTravel {
-    places: Vec<Place>,
+    /// The last sign-in at each place.
+    places: Vec<Stop>,
     episode: Option<Episode>,
     group: Option<HourGroup>,
 }
@@ -285,13 +354,12 @@ impl ImpossibleTravel {
         i64::from(self.config.episode_gap_minutes.max(1)) * MINUTE_MS
     }
 
-    /// The sign-in as a stop, if this mode looks at it at all.
-    fn stop(&self, event: &Event, sign_in: &SignIn) -> Option<Stop> {
+    /// The sign-in as a sighting, if this mode looks at it at all.
+    fn sighting<'e>(&self, event: &'e Event, sign_in: &'e SignIn) -> Option<Sighting<'e>> {
         if !sign_in.succeeded() {
             return None;
         }
-        let seed = self.mode == Mode::SeedCompatible;
-        if !seed {
+        if self.mode == Mode::Default {
             let counted = match (sign_in.log, sign_in.interactive) {
                 (SignInLog::ServicePrincipal, _) => false,
                 (SignInLog::NonInteractive, _) | (SignInLog::Unknown, Some(false)) => {
@@ -306,58 +374,91 @@ impl ImpossibleTravel {
                 return None;
             }
         }
-        Some(Stop {
-            record: event.record_id.clone(),
+        Some(Sighting {
+            record: &event.record_id,
             time: event.time,
-            country: sign_in.country.clone().unwrap_or_default(),
-            city: sign_in.city.clone(),
+            country: sign_in.country.as_deref().unwrap_or_default(),
+            city: sign_in.city.as_deref(),
             ip: event.ip,
             coordinates: sign_in.coordinates,
         })
     }
 
     /// Default mode: compares the sign-in with the user's places and chains what is impossible.
-    fn travel(&mut self, user: &str, stop: Stop, findings: &mut Vec<Finding>) {
-        let horizon = stop.time.millis() - self.lookback_ms();
+    fn travel(&mut self, user: &str, seen: Sighting<'_>, findings: &mut Vec<Finding>) {
+        let horizon = seen.time.millis() - self.lookback_ms();
         let gap = self.gap_ms();
-        let key = stop.place();
         let Self {
             config,
             users,
             open,
             ..
         } = self;
-        let state = users.touch(&user.to_owned(), stop.time, UserTravel::default);
-        state
-            .places
-            .retain(|place| place.last.time.millis() > horizon);
-        let mut worst: Option<Leg> = None;
-        for place in state.places.iter().filter(|place| place.key != key) {
-            if let Some(leg) = judge(config, &place.last, &stop) {
-                if worst.as_ref().is_none_or(|current| leg.worse_than(current)) {
-                    worst = Some(leg);
+        let state = users.touch_within(user, seen.time, TOUCH_SLACK_MS, UserTravel::default);
+        state.places.retain(|place| place.time.millis() > horizon);
+        // The most clearly impossible pair, made into a leg only once chosen.
+        let mut worst: Option<(usize, Option<f64>)> = None;
+        let mut here = None;
+        for (index, place) in state.places.iter().enumerate() {
+            if same_place(place.spot(), seen.spot()) {
+                here = Some(index);
+                continue;
+            }
+            if let Some(distance) = judge(config, place, &seen) {
+                let worse = worst.is_none_or(|(current, current_distance)| {
+                    worse_than(
+                        (distance, place.time),
+                        (current_distance, state.places[current].time),
+                        seen.time,
+                    )
+                });
+                if worse {
+                    worst = Some((index, distance));
                 }
             }
         }
-        let time = stop.time;
-        match state.places.iter_mut().find(|place| place.key == key) {
-            Some(place) => place.last = stop,
+        // A leg is copied only when the episode has room to keep it (a long episode counts
+        // its further legs).
+        let full = state.episode.as_ref().is_some_and(|episode| {
+            episode.legs.len() >= config.max_legs.max(1)
+                && episode.evidence.len() >= config.max_evidence
+                && seen.time.millis() - episode.last_leg.millis() <= gap
+        });
+        let leg = worst.map(|(index, distance_km)| {
+            (!full).then(|| Leg {
+                from: state.places[index].clone(),
+                to: seen.to_stop(),
+                distance_km,
+            })
+        });
+        match here {
+            Some(index) => seen.write_into(&mut state.places[index]),
             None => {
                 if state.places.len() >= config.max_places.max(1) {
                     if let Some(oldest) = state
                         .places
                         .iter()
                         .enumerate()
-                        .min_by_key(|(_, place)| place.last.time)
+                        .min_by_key(|(_, place)| place.time)
                         .map(|(index, _)| index)
                     {
                         state.places.swap_remove(oldest);
                     }
                 }
-                state.places.push(Place { key, last: stop });
+                state.places.push(seen.to_stop());
             }
         }
-        let Some(leg) = worst else {
+        let Some(leg) = leg else {
+            return;
+        };
+        let time = seen.time;
+        let Some(leg) = leg else {
+            if let Some(episode) = &mut state.episode {
+                open.remove(&(episode.last_leg, user.to_owned()));
+                episode.legs_total += 1;
+                episode.last_leg = time;
+                open.insert((time, user.to_owned()));
+            }
             return;
         };
         let mut closed = None;
@@ -374,10 +475,19 @@ impl ImpossibleTravel {
             last_leg: time,
         });
         open.remove(&(episode.last_leg, user.to_owned()));
-        for record in [&leg.from.record, &leg.to.record] {
-            if episode.evidence.len() < config.max_evidence && !episode.evidence.contains(record) {
-                episode.evidence.push(record.clone());
-            }
+        // The leg's arrival is this sign-in, new to the episode; its departure may be the
+        // arrival of an earlier leg, most likely the last one (look from the end).
+        if episode.evidence.len() < config.max_evidence
+            && !episode
+                .evidence
+                .iter()
+                .rev()
+                .any(|kept| *kept == leg.from.record)
+        {
+            episode.evidence.push(leg.from.record.clone());
+        }
+        if episode.evidence.len() < config.max_evidence {
+            episode.evidence.push(leg.to.record.clone());
         }
         episode.legs_total += 1;
         if episode.legs.len() < config.max_legs.max(1) {
@@ -391,12 +501,13 @@ impl ImpossibleTravel {
     }
 
     /// Seed-compatible mode: adds the sign-in to the user's clock-hour group.
-    fn group(&mut self, user: &str, stop: Stop, findings: &mut Vec<Finding>) {
-        let hour = stop.time.millis().div_euclid(HOUR_MS);
+    fn group(&mut self, user: &str, seen: Sighting<'_>, findings: &mut Vec<Finding>) {
+        let hour = seen.time.millis().div_euclid(HOUR_MS);
         let max_evidence = self.config.max_evidence;
+        // Exact touch times: a group closes when its clock hour is over.
         let state = self
             .users
-            .touch(&user.to_owned(), stop.time, UserTravel::default);
+            .touch_within(user, seen.time, 0, UserTravel::default);
         let closed = match &state.group {
             Some(group) if group.hour != hour => state.group.take(),
             _ => None,
@@ -405,20 +516,20 @@ impl ImpossibleTravel {
             hour,
             ..HourGroup::default()
         });
-        group.first = Some(group.first.map_or(stop.time, |first| first.min(stop.time)));
-        group.last = Some(group.last.map_or(stop.time, |last| last.max(stop.time)));
+        group.first = Some(group.first.map_or(seen.time, |first| first.min(seen.time)));
+        group.last = Some(group.last.map_or(seen.time, |last| last.max(seen.time)));
         group.count += 1;
-        if !stop.country.is_empty() {
-            group.countries.insert(stop.country);
+        if !seen.country.is_empty() && !group.countries.contains(seen.country) {
+            group.countries.insert(seen.country.to_owned());
         }
-        if let Some(city) = stop.city {
-            group.cities.insert(city);
+        if let Some(city) = seen.city.filter(|city| !group.cities.contains(*city)) {
+            group.cities.insert(city.to_owned());
         }
-        if let Some(ip) = stop.ip {
+        if let Some(ip) = seen.ip {
             group.ips.insert(ip.to_string());
         }
         if group.evidence.len() < max_evidence {
-            group.evidence.push(stop.record);
+            group.evidence.push(seen.record.to_owned());
         }
         if let Some(finding) = closed.and_then(|group| self.group_finding(user, group)) {
             findings.push(finding);
@@ -586,7 +697,7 @@ impl ImpossibleTravel {
         let cutoff = if self.mode == Mode::SeedCompatible {
             Timestamp(now.millis().div_euclid(HOUR_MS) * HOUR_MS)
         } else {
-            Timestamp(now.millis() - self.lookback_ms())
+            Timestamp(now.millis() - self.lookback_ms() - TOUCH_SLACK_MS)
         };
         let mut gone = Vec::new();
         self.users
@@ -631,12 +742,12 @@ impl Detector for ImpossibleTravel {
         {
             return;
         }
-        let Some(stop) = self.stop(event, sign_in) else {
+        let Some(seen) = self.sighting(event, sign_in) else {
             return;
         };
         match self.mode {
-            Mode::Default => self.travel(user, stop, findings),
-            Mode::SeedCompatible => self.group(user, stop, findings),
+            Mode::Default => self.travel(user, seen, findings),
+            Mode::SeedCompatible => self.group(user, seen, findings),
         }
     }
 
@@ -672,8 +783,9 @@ impl Detector for ImpossibleTravel {
     }
 }
 
-/// The leg from `from` to `to`, when it is impossible under `config`.
-fn judge(config: &ImpossibleTravelConfig, from: &Stop, to: &Stop) -> Option<Leg> {
+/// Whether the pair from `from` to `to` is impossible under `config`: `Some` with the
+/// distance when it is (`None` inside for a country-level pair without coordinates).
+fn judge(config: &ImpossibleTravelConfig, from: &Stop, to: &Sighting<'_>) -> Option<Option<f64>> {
     let elapsed = to.time.millis() - from.time.millis();
     let distance_km = match (from.coordinates, to.coordinates) {
         (Some(a), Some(b)) => {
@@ -693,11 +805,31 @@ fn judge(config: &ImpossibleTravelConfig, from: &Stop, to: &Stop) -> Option<Leg>
             None
         }
     };
-    Some(Leg {
-        from: from.clone(),
-        to: to.clone(),
-        distance_km,
-    })
+    Some(distance_km)
+}
+
+/// True when the pair (distance, departure) to `arrival` is worse than the other pair: a
+/// measured pair beats a country-level one, a faster one a slower one, a quicker country change
+/// a slower one.
+fn worse_than(
+    (distance, departure): (Option<f64>, Timestamp),
+    (other_distance, other_departure): (Option<f64>, Timestamp),
+    arrival: Timestamp,
+) -> bool {
+    let speed = |distance: Option<f64>, departure: Timestamp| {
+        let hours =
+            ((arrival.millis() - departure.millis()) as f64 / HOUR_MS as f64).max(1.0 / 60.0);
+        distance.map(|distance| distance / hours)
+    };
+    match (
+        speed(distance, departure),
+        speed(other_distance, other_departure),
+    ) {
+        (Some(mine), Some(theirs)) => mine > theirs,
+        (Some(_), None) => true,
+        (None, Some(_)) => false,
+        (None, None) => departure > other_departure,
+    }
 }
 
 /// The great-circle distance between two (latitude, longitude) points, in kilometres.

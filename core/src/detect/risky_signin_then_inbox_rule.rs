@@ -383,7 +383,7 @@ impl RiskySigninThenInboxRule {
         }
         let cited = self.cited(user, event);
         let reported = !cited.is_empty();
-        if let Some(state) = self.users.get_mut(&user.to_owned()) {
+        if let Some(state) = self.users.get_mut(user) {
             let at = state
                 .rules
                 .iter()
