@@ -110,6 +110,45 @@ fn a_misspelt_configuration_key_is_named() {
 }
 
 #[test]
+fn trusted_ranges_are_read_from_toml_and_a_bad_one_is_named() {
+    let dir = temp_dir("ranges");
+    std::fs::create_dir_all(&dir).expect("dir");
+    let good = dir.join("good.toml");
+    std::fs::write(
+        &good,
+        "[detections.impossible_travel]\ntrusted_ranges = [\"192.0.2.0/24\", \"2001:db8::/32\"]\n",
+    )
+    .expect("write");
+    let output = mailhound(&[
+        "scan",
+        "--config",
+        &good.display().to_string(),
+        &fixture("inbox-rules.json"),
+    ]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let bad = dir.join("bad.toml");
+    std::fs::write(
+        &bad,
+        "[detections.impossible_travel]\ntrusted_ranges = [\"vpn.contoso.com\"]\n",
+    )
+    .expect("write");
+    let output = mailhound(&[
+        "scan",
+        "--config",
+        &bad.display().to_string(),
+        &fixture("inbox-rules.json"),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    let errors = String::from_utf8_lossy(&output.stderr);
+    assert!(errors.contains("vpn.contoso.com"), "{errors}");
+}
+
+#[test]
 fn simulate_writes_telemetry_and_truth() {
     let dir = temp_dir("simulate");
     let output = mailhound(&[

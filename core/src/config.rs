@@ -5,7 +5,9 @@
 //! default.
 
 use crate::detect::bulk_send::BulkSendConfig;
+use crate::detect::impossible_travel::ImpossibleTravelConfig;
 use crate::detect::inbox_rule_exfiltration::InboxRuleConfig;
+use crate::detect::risky_signin_then_inbox_rule::RiskySigninThenInboxRuleConfig;
 use crate::detect::thread_hijack::ThreadHijackConfig;
 use serde::{Deserialize, Serialize};
 
@@ -31,6 +33,10 @@ pub struct DetectionConfig {
     pub inbox_rule_exfiltration: InboxRuleConfig,
     /// `thread_hijack`.
     pub thread_hijack: ThreadHijackConfig,
+    /// `impossible_travel`.
+    pub impossible_travel: ImpossibleTravelConfig,
+    /// `risky_signin_then_inbox_rule`.
+    pub risky_signin_then_inbox_rule: RiskySigninThenInboxRuleConfig,
 }
 
 /// Settings of an [`crate::Engine`].
@@ -128,6 +134,33 @@ mod tests {
         assert_eq!(config.mode, Mode::SeedCompatible);
         assert_eq!(config.detections.bulk_send.threshold, 10);
         assert_eq!(config.detections.bulk_send.window_minutes, 60);
+    }
+
+    #[test]
+    fn detection_settings_take_defaults_and_refuse_bad_ranges_by_value() {
+        let config: EngineConfig = serde_json::from_str(
+            r#"{"detections":{
+                "impossible_travel":{"max_speed_kmh":1000,
+                    "trusted_ranges":["192.0.2.0/24","2001:db8::/32","198.51.100.7"]},
+                "risky_signin_then_inbox_rule":{"max_skew_minutes":30}}}"#,
+        )
+        .expect("valid");
+        let travel = &config.detections.impossible_travel;
+        assert_eq!(travel.max_speed_kmh, 1000.0);
+        assert_eq!(travel.min_distance_km, 500.0);
+        assert!(
+            travel
+                .trusted_ranges
+                .contains(&"192.0.2.9".parse().expect("ip"))
+        );
+        let sequence = &config.detections.risky_signin_then_inbox_rule;
+        assert_eq!(sequence.max_skew_minutes, 30);
+        assert_eq!(sequence.max_span_minutes, 240);
+        let error = serde_json::from_str::<EngineConfig>(
+            r#"{"detections":{"impossible_travel":{"trusted_ranges":["vpn.contoso.com"]}}}"#,
+        )
+        .expect_err("not a range");
+        assert!(error.to_string().contains("vpn.contoso.com"), "{error}");
     }
 
     #[test]

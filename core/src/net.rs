@@ -3,7 +3,13 @@
 //! Audit records write the same address many ways: `203.0.113.45`, `203.0.113.45:52816`,
 //! `[2001:db8::1]:443`, `::ffff:203.0.113.45`. Detections key state by address, so every
 //! spelling must collapse to one `IpAddr` (IPv4-mapped IPv6 becomes IPv4).
+//!
+//! [`IpRanges`] is a configured list of CIDR ranges (trusted egress: VPN concentrators, jump
+//! servers, corporate NAT), read from text and refused by value when malformed.
 
+use ipnet::IpNet;
+use serde::{Deserialize, Serialize};
+use std::fmt;
 use std::net::{IpAddr, Ipv6Addr};
 
 /// Parses a client address as exports write it; `None` for empty or unparseable text.
@@ -33,6 +39,68 @@ fn unmap(ip: IpAddr) -> IpAddr {
             None => IpAddr::V6(v6),
         },
         v4 => v4,
+    }
+}
+
+/// A list of CIDR ranges (`10.0.0.0/8`, `2001:db8::/32`; a bare address is a range of one),
+/// as configuration writes it. It serialises back to the same text.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "Vec<String>", into = "Vec<String>")]
+pub struct IpRanges(Vec<IpNet>);
+
+/// A range that could not be read, with the text as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidRange(pub String);
+
+impl fmt::Display for InvalidRange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "`{}` is not a CIDR range or an IP address (e.g. `203.0.113.0/24`)",
+            self.0
+        )
+    }
+}
+
+impl IpRanges {
+    /// Reads every range; the first malformed one is the error.
+    pub fn parse<S: AsRef<str>>(ranges: &[S]) -> Result<Self, InvalidRange> {
+        ranges
+            .iter()
+            .map(|text| {
+                let text = text.as_ref().trim();
+                text.parse::<IpNet>()
+                    .or_else(|_| text.parse::<IpAddr>().map(|ip| IpNet::from(unmap(ip))))
+                    .map(|net| net.trunc())
+                    .map_err(|_| InvalidRange(text.to_owned()))
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(Self)
+    }
+
+    /// True when `ip` (IPv4-mapped IPv6 read as IPv4) is inside one of the ranges.
+    pub fn contains(&self, ip: &IpAddr) -> bool {
+        let ip = unmap(*ip);
+        self.0.iter().any(|net| net.contains(&ip))
+    }
+
+    /// True when no range is configured.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl TryFrom<Vec<String>> for IpRanges {
+    type Error = InvalidRange;
+
+    fn try_from(ranges: Vec<String>) -> Result<Self, Self::Error> {
+        Self::parse(&ranges)
+    }
+}
+
+impl From<IpRanges> for Vec<String> {
+    fn from(ranges: IpRanges) -> Self {
+        ranges.0.iter().map(ToString::to_string).collect()
     }
 }
 
@@ -67,6 +135,28 @@ mod tests {
         assert_eq!(ip("not-an-ip"), None);
         assert_eq!(ip("[2001:db8::1"), None);
         assert_eq!(ip("300.1.1.1"), None);
+    }
+
+    #[test]
+    fn ranges_hold_their_addresses_and_refuse_garbage_by_value() {
+        let ranges = IpRanges::parse(&["203.0.113.0/24", " 2001:db8::/32", "198.51.100.7"])
+            .expect("valid ranges");
+        let ip = |text: &str| text.parse::<IpAddr>().expect("valid");
+        assert!(ranges.contains(&ip("203.0.113.200")));
+        assert!(ranges.contains(&ip("::ffff:203.0.113.9")));
+        assert!(ranges.contains(&ip("2001:db8:1::5")));
+        assert!(ranges.contains(&ip("198.51.100.7")));
+        assert!(!ranges.contains(&ip("198.51.100.8")));
+        assert!(!ranges.contains(&ip("203.0.114.1")));
+        let error = IpRanges::parse(&["10.0.0.0/8", "10.0.0.0/33"]).expect_err("bad prefix");
+        assert!(error.to_string().contains("10.0.0.0/33"), "{error}");
+        // Host bits are dropped, and the text round-trips through serde.
+        let json = serde_json::to_string(&IpRanges::parse(&["10.1.2.3/8"]).expect("valid"))
+            .expect("serialises");
+        assert_eq!(json, r#"["10.0.0.0/8"]"#);
+        let back: IpRanges = serde_json::from_str(&json).expect("parses");
+        assert!(back.contains(&ip("10.200.0.1")));
+        assert!(serde_json::from_str::<IpRanges>(r#"["vpn"]"#).is_err());
     }
 
     #[test]

@@ -5,7 +5,9 @@
 //! them.
 
 pub mod bulk_send;
+pub mod impossible_travel;
 pub mod inbox_rule_exfiltration;
+pub mod risky_signin_then_inbox_rule;
 pub mod thread_hijack;
 
 use crate::config::EngineConfig;
@@ -61,6 +63,11 @@ pub trait Detector {
 pub fn all(config: &EngineConfig) -> Vec<Box<dyn Detector>> {
     vec![
         Box::new(inbox_rule_exfiltration::InboxRuleExfiltration::new(config)),
+        Box::new(bulk_send::BulkSend::new(config)),
         Box::new(thread_hijack::ThreadHijack::new(config)),
+        Box::new(impossible_travel::ImpossibleTravel::new(config)),
+        Box::new(risky_signin_then_inbox_rule::RiskySigninThenInboxRule::new(
+            config,
+        )),
     ]
 }

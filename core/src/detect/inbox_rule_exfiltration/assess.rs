@@ -108,7 +108,26 @@ pub struct Exfiltration<'r> {
     report_internal: bool,
 }
 
-impl Exfiltration<'_> {
+impl<'r> Exfiltration<'r> {
+    /// The plain reading of a rule, without tenant, allow-list, folder or keyword knowledge:
+    /// its recipients (none counted as external) and whether it deletes or marks as read.
+    pub fn plain(rule: &'r MailboxRule) -> Self {
+        Self {
+            destinations: rule.destinations().collect(),
+            external: Vec::new(),
+            allowed: Vec::new(),
+            hides: rule.delete_message || rule.permanent_delete || rule.mark_as_read,
+            hiding_folder: None,
+            deletes: rule.delete_message || rule.permanent_delete,
+            marks_read: rule.mark_as_read,
+            keeps_no_copy: false,
+            keywords: Vec::new(),
+            odd_name: None,
+            stop_processing: rule.stop_processing_rules,
+            report_internal: false,
+        }
+    }
+
     /// True when all the rule does is forward inside the tenant.
     pub fn internal_only(&self) -> bool {
         self.external.is_empty() && !self.hides
