@@ -5,6 +5,8 @@
 //! the same records as JSON into `serde::de::IgnoredAny` (the least any JSON decoder must do),
 //! measured on the NDJSON rendition of the same records.
 
+pub mod corpus;
+
 use mailhound_core::decode::{DecodeContext, Outcome, decode};
 use mailhound_core::input::{Input, Item};
 use mailhound_core::{Engine, EngineConfig, Format, Stats};

@@ -10,6 +10,11 @@ mod simulate;
 mod validate;
 
 use clap::{Parser, Subcommand};
+
+/// Decoding allocates a few short strings per event; mimalloc serves them markedly faster than
+/// the system allocator on multi-gigabyte scans.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::process::ExitCode;
 
 /// Detects compromised Microsoft 365 mail accounts and address enumeration in exported logs.

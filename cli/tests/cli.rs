@@ -38,7 +38,7 @@ fn scan_prints_a_table_by_default() {
     assert!(text.contains("inbox_rule_exfiltration"));
     assert!(text.contains("drop.box@outlook-mail.example"));
     assert!(
-        text.contains("2 finding(s) · 4 records: 3 events, 1 ignored, 0 rejected"),
+        text.contains("2 finding(s) · 4 records: 4 events, 0 ignored, 0 rejected"),
         "{text}"
     );
     assert!(!text.contains("amy.lee@contoso.com"));
@@ -56,7 +56,8 @@ fn scan_json_has_findings_and_stats() {
         "2025-03-04T09:15:02.000Z"
     );
     assert_eq!(json["stats"]["records"], 4);
-    assert_eq!(json["stats"]["ignored_by_reason"]["MailItemsAccessed"], 1);
+    assert_eq!(json["stats"]["events"], 4);
+    assert_eq!(json["stats"]["ignored"], 0);
 }
 
 #[test]
@@ -106,6 +107,45 @@ fn a_misspelt_configuration_key_is_named() {
     assert_eq!(output.status.code(), Some(2));
     let errors = String::from_utf8_lossy(&output.stderr);
     assert!(errors.contains("tenant_domain"), "{errors}");
+}
+
+#[test]
+fn trusted_ranges_are_read_from_toml_and_a_bad_one_is_named() {
+    let dir = temp_dir("ranges");
+    std::fs::create_dir_all(&dir).expect("dir");
+    let good = dir.join("good.toml");
+    std::fs::write(
+        &good,
+        "[detections.impossible_travel]\ntrusted_ranges = [\"192.0.2.0/24\", \"2001:db8::/32\"]\n",
+    )
+    .expect("write");
+    let output = mailhound(&[
+        "scan",
+        "--config",
+        &good.display().to_string(),
+        &fixture("inbox-rules.json"),
+    ]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let bad = dir.join("bad.toml");
+    std::fs::write(
+        &bad,
+        "[detections.impossible_travel]\ntrusted_ranges = [\"vpn.contoso.com\"]\n",
+    )
+    .expect("write");
+    let output = mailhound(&[
+        "scan",
+        "--config",
+        &bad.display().to_string(),
+        &fixture("inbox-rules.json"),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    let errors = String::from_utf8_lossy(&output.stderr);
+    assert!(errors.contains("vpn.contoso.com"), "{errors}");
 }
 
 #[test]

@@ -8,6 +8,10 @@ use crate::detect::bulk_send::BulkSendConfig;
 use crate::detect::credential_spray::CredentialSprayConfig;
 use crate::detect::email_enumeration::EmailEnumerationConfig;
 use crate::detect::enumeration_tooling::EnumerationToolingConfig;
+use crate::detect::impossible_travel::ImpossibleTravelConfig;
+use crate::detect::inbox_rule_exfiltration::InboxRuleConfig;
+use crate::detect::risky_signin_then_inbox_rule::RiskySigninThenInboxRuleConfig;
+use crate::detect::thread_hijack::ThreadHijackConfig;
 use serde::{Deserialize, Serialize};
 
 /// How closely detections follow the seed queries.
@@ -28,6 +32,14 @@ pub enum Mode {
 pub struct DetectionConfig {
     /// `bulk_send`.
     pub bulk_send: BulkSendConfig,
+    /// `inbox_rule_exfiltration`.
+    pub inbox_rule_exfiltration: InboxRuleConfig,
+    /// `thread_hijack`.
+    pub thread_hijack: ThreadHijackConfig,
+    /// `impossible_travel`.
+    pub impossible_travel: ImpossibleTravelConfig,
+    /// `risky_signin_then_inbox_rule`.
+    pub risky_signin_then_inbox_rule: RiskySigninThenInboxRuleConfig,
     /// `credential_spray`.
     pub credential_spray: CredentialSprayConfig,
     /// `email_enumeration`.
@@ -60,7 +72,8 @@ pub struct EngineConfig {
     /// Unset (the default, for scans of exports): events are sorted up to
     /// `max_buffered_events`; set it for streams whose sources lag by a known amount.
     pub allowed_lateness_seconds: Option<u64>,
-    /// Events held for ordering at most. Default 200,000; when full, the oldest goes on.
+    /// Events held for ordering at most. Default 100,000 (whole Purview and Entra portal
+    /// exports, which stop at 50,000 and 100,000 rows); when full, the oldest goes on.
     pub max_buffered_events: usize,
     /// `default` or `seed-compatible`.
     pub mode: Mode,
@@ -78,7 +91,7 @@ impl Default for EngineConfig {
             export_caps: vec![5_000, 10_000, 30_000, 50_000, 100_000, 250_000, 1_000_000],
             max_inputs_listed: 10_000,
             allowed_lateness_seconds: None,
-            max_buffered_events: 200_000,
+            max_buffered_events: 100_000,
             mode: Mode::Default,
             detections: DetectionConfig::default(),
         }
@@ -130,6 +143,33 @@ mod tests {
         assert_eq!(config.mode, Mode::SeedCompatible);
         assert_eq!(config.detections.bulk_send.threshold, 10);
         assert_eq!(config.detections.bulk_send.window_minutes, 60);
+    }
+
+    #[test]
+    fn detection_settings_take_defaults_and_refuse_bad_ranges_by_value() {
+        let config: EngineConfig = serde_json::from_str(
+            r#"{"detections":{
+                "impossible_travel":{"max_speed_kmh":1000,
+                    "trusted_ranges":["192.0.2.0/24","2001:db8::/32","198.51.100.7"]},
+                "risky_signin_then_inbox_rule":{"max_skew_minutes":30}}}"#,
+        )
+        .expect("valid");
+        let travel = &config.detections.impossible_travel;
+        assert_eq!(travel.max_speed_kmh, 1000.0);
+        assert_eq!(travel.min_distance_km, 500.0);
+        assert!(
+            travel
+                .trusted_ranges
+                .contains(&"192.0.2.9".parse().expect("ip"))
+        );
+        let sequence = &config.detections.risky_signin_then_inbox_rule;
+        assert_eq!(sequence.max_skew_minutes, 30);
+        assert_eq!(sequence.max_span_minutes, 240);
+        let error = serde_json::from_str::<EngineConfig>(
+            r#"{"detections":{"impossible_travel":{"trusted_ranges":["vpn.contoso.com"]}}}"#,
+        )
+        .expect_err("not a range");
+        assert!(error.to_string().contains("vpn.contoso.com"), "{error}");
     }
 
     #[test]

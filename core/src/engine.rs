@@ -425,7 +425,7 @@ mod tests {
 
     const ATTACK: &str = r#"{"Id":"a1","CreationTime":"2025-03-04T09:15:02","Operation":"New-InboxRule","UserId":"jdoe@contoso.com","ClientIP":"198.51.100.23:61011","Parameters":[{"Name":"Name","Value":"."},{"Name":"ForwardTo","Value":"x@evil.example"}]}"#;
     const BENIGN: &str = r#"{"Id":"b1","CreationTime":"2025-03-04T09:16:02","Operation":"New-InboxRule","UserId":"amy@contoso.com","Parameters":[{"Name":"Name","Value":"News"},{"Name":"MoveToFolder","Value":"Newsletters"}]}"#;
-    const OTHER: &str = r#"{"Id":"c1","CreationTime":"2025-03-04T09:17:02","Operation":"MailItemsAccessed","UserId":"amy@contoso.com"}"#;
+    const OTHER: &str = r#"{"Id":"c1","CreationTime":"2025-03-04T09:17:02","Operation":"FileAccessed","UserId":"amy@contoso.com"}"#;
 
     #[test]
     fn scan_accounts_for_every_record() {
@@ -446,7 +446,7 @@ mod tests {
             (5, 2, 1, 2, 1)
         );
         assert!(stats.balanced());
-        assert_eq!(stats.ignored_by_reason.get("MailItemsAccessed"), Some(&1));
+        assert_eq!(stats.ignored_by_reason.get("FileAccessed"), Some(&1));
         assert_eq!(output.rejections[0].location.record, 4);
         assert_eq!(output.rejections[0].location.line, 4);
         assert!(output.rejections[0].reason.contains("number"));

@@ -4,11 +4,12 @@
 //! `[2001:db8::1]:443`, `::ffff:203.0.113.45`. Detections key state by address, so every
 //! spelling must collapse to one `IpAddr` (IPv4-mapped IPv6 becomes IPv4).
 //!
-//! [`IpRanges`] is the configuration form of an address allow-list (`trusted_sources`):
-//! CIDR blocks or single addresses, as text.
+//! [`IpRanges`] is a configured list of CIDR ranges (trusted egress: VPN concentrators, jump
+//! servers, corporate NAT), read from text and refused by value when malformed.
 
 use ipnet::IpNet;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
+use std::fmt;
 use std::net::{IpAddr, Ipv6Addr};
 
 /// Parses a client address as exports write it; `None` for empty or unparseable text.
@@ -41,57 +42,71 @@ fn unmap(ip: IpAddr) -> IpAddr {
     }
 }
 
-/// True for loopback and unspecified addresses, which service-generated records carry.
-pub fn is_service_placeholder(ip: &IpAddr) -> bool {
-    ip.is_loopback() || ip.is_unspecified() || *ip == IpAddr::V6(Ipv6Addr::LOCALHOST)
-}
-
-/// A list of address ranges, written in configuration as text: CIDR blocks (`10.0.0.0/8`,
-/// `2001:db8::/32`) or single addresses (`203.0.113.7`). An entry that is neither is an error
-/// that quotes it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// A list of CIDR ranges (`10.0.0.0/8`, `2001:db8::/32`; a bare address is a range of one),
+/// as configuration writes it. It serialises back to the same text.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "Vec<String>", into = "Vec<String>")]
 pub struct IpRanges(Vec<IpNet>);
 
+/// A range that could not be read, with the text as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidRange(pub String);
+
+impl fmt::Display for InvalidRange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "`{}` is not a CIDR range or an IP address (e.g. `203.0.113.0/24`)",
+            self.0
+        )
+    }
+}
+
 impl IpRanges {
-    /// Parses entries as configuration writes them.
-    pub fn parse<'a>(entries: impl IntoIterator<Item = &'a str>) -> Result<Self, String> {
-        entries
-            .into_iter()
-            .map(|entry| {
-                let entry = entry.trim();
-                entry
-                    .parse::<IpNet>()
-                    .or_else(|_| entry.parse::<IpAddr>().map(IpNet::from))
+    /// Reads every range; the first malformed one is the error.
+    pub fn parse<S: AsRef<str>>(ranges: &[S]) -> Result<Self, InvalidRange> {
+        ranges
+            .iter()
+            .map(|text| {
+                let text = text.as_ref().trim();
+                text.parse::<IpNet>()
+                    .or_else(|_| text.parse::<IpAddr>().map(|ip| IpNet::from(unmap(ip))))
                     .map(|net| net.trunc())
-                    .map_err(|_| format!("`{entry}` is neither an address nor a CIDR block"))
+                    .map_err(|_| InvalidRange(text.to_owned()))
             })
             .collect::<Result<Vec<_>, _>>()
             .map(Self)
     }
 
-    /// True when `ip` (IPv4-mapped IPv6 read as IPv4) is in one of the ranges.
+    /// True when `ip` (IPv4-mapped IPv6 read as IPv4) is inside one of the ranges.
     pub fn contains(&self, ip: &IpAddr) -> bool {
         let ip = unmap(*ip);
         self.0.iter().any(|net| net.contains(&ip))
     }
 
-    /// True when the list is empty.
+    /// True when no range is configured.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 }
 
-impl Serialize for IpRanges {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.0.iter().map(ToString::to_string))
+impl TryFrom<Vec<String>> for IpRanges {
+    type Error = InvalidRange;
+
+    fn try_from(ranges: Vec<String>) -> Result<Self, Self::Error> {
+        Self::parse(&ranges)
     }
 }
 
-impl<'de> Deserialize<'de> for IpRanges {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let entries = Vec::<String>::deserialize(deserializer)?;
-        Self::parse(entries.iter().map(String::as_str)).map_err(serde::de::Error::custom)
+impl From<IpRanges> for Vec<String> {
+    fn from(ranges: IpRanges) -> Self {
+        ranges.0.iter().map(ToString::to_string).collect()
     }
+}
+
+/// True for loopback and unspecified addresses, which service-generated records carry.
+pub fn is_service_placeholder(ip: &IpAddr) -> bool {
+    ip.is_loopback() || ip.is_unspecified() || *ip == IpAddr::V6(Ipv6Addr::LOCALHOST)
 }
 
 #[cfg(test)]
@@ -123,42 +138,33 @@ mod tests {
     }
 
     #[test]
+    fn ranges_hold_their_addresses_and_refuse_garbage_by_value() {
+        let ranges = IpRanges::parse(&["203.0.113.0/24", " 2001:db8::/32", "198.51.100.7"])
+            .expect("valid ranges");
+        let ip = |text: &str| text.parse::<IpAddr>().expect("valid");
+        assert!(ranges.contains(&ip("203.0.113.200")));
+        assert!(ranges.contains(&ip("::ffff:203.0.113.9")));
+        assert!(ranges.contains(&ip("2001:db8:1::5")));
+        assert!(ranges.contains(&ip("198.51.100.7")));
+        assert!(!ranges.contains(&ip("198.51.100.8")));
+        assert!(!ranges.contains(&ip("203.0.114.1")));
+        let error = IpRanges::parse(&["10.0.0.0/8", "10.0.0.0/33"]).expect_err("bad prefix");
+        assert!(error.to_string().contains("10.0.0.0/33"), "{error}");
+        // Host bits are dropped, and the text round-trips through serde.
+        let json = serde_json::to_string(&IpRanges::parse(&["10.1.2.3/8"]).expect("valid"))
+            .expect("serialises");
+        assert_eq!(json, r#"["10.0.0.0/8"]"#);
+        let back: IpRanges = serde_json::from_str(&json).expect("parses");
+        assert!(back.contains(&ip("10.200.0.1")));
+        assert!(serde_json::from_str::<IpRanges>(r#"["vpn"]"#).is_err());
+    }
+
+    #[test]
     fn service_placeholders() {
         assert!(is_service_placeholder(&"::1".parse().expect("valid")));
         assert!(is_service_placeholder(&"0.0.0.0".parse().expect("valid")));
         assert!(!is_service_placeholder(
             &"203.0.113.1".parse().expect("valid")
         ));
-    }
-
-    #[test]
-    fn ranges_hold_blocks_and_single_addresses() {
-        let ranges = IpRanges::parse([
-            "10.0.0.0/8",
-            "203.0.113.7",
-            "2001:db8::/32",
-            "192.168.1.9/24",
-        ])
-        .expect("valid");
-        let contains = |text: &str| ranges.contains(&text.parse().expect("valid"));
-        assert!(contains("10.200.3.4"));
-        assert!(contains("203.0.113.7"));
-        assert!(!contains("203.0.113.8"));
-        assert!(contains("2001:db8::5"));
-        assert!(contains("::ffff:10.1.1.1"));
-        assert!(contains("192.168.1.200"), "host bits are dropped");
-        let error = IpRanges::parse(["10.0.0.0/8", "vpn.example"]).expect_err("invalid");
-        assert!(error.contains("vpn.example"), "{error}");
-    }
-
-    #[test]
-    fn ranges_read_and_write_as_text() {
-        let ranges: IpRanges =
-            serde_json::from_str(r#"["10.0.0.0/8","198.51.100.4"]"#).expect("valid");
-        assert_eq!(
-            serde_json::to_string(&ranges).expect("serialises"),
-            r#"["10.0.0.0/8","198.51.100.4/32"]"#
-        );
-        assert!(serde_json::from_str::<IpRanges>(r#"["10.0.0.0/33"]"#).is_err());
     }
 }

@@ -9,6 +9,7 @@
 
 use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
+use std::borrow::Borrow;
 use std::collections::{BTreeSet, HashMap};
 use std::hash::Hash;
 
@@ -76,9 +77,47 @@ impl<K: Eq + Hash + Ord + Clone, V> KeyedState<K, V> {
         }
     }
 
+    /// Like [`KeyedState::touch`], but a key touched less than `slack_ms` before `now` keeps
+    /// its place in the touch order (and `key` is only copied when it must be). For keys seen
+    /// in bursts this saves most of the bookkeeping, at the price of expiry and eviction
+    /// reading a touch time up to `slack_ms` old: expire with a cutoff `slack_ms` earlier.
+    pub fn touch_within<Q>(
+        &mut self,
+        key: &Q,
+        now: Timestamp,
+        slack_ms: i64,
+        create: impl FnOnce() -> V,
+    ) -> &mut V
+    where
+        K: Borrow<Q>,
+        Q: Hash + Eq + ?Sized + ToOwned<Owned = K>,
+    {
+        let fresh = self
+            .entries
+            .get(key)
+            .is_some_and(|entry| now.millis() - entry.touched.millis() < slack_ms);
+        if fresh {
+            return match self.entries.get_mut(key) {
+                Some(entry) => &mut entry.value,
+                None => unreachable!("a fresh key is present"),
+            };
+        }
+        self.touch(&key.to_owned(), now, create)
+    }
+
     /// The state of `key`, if present (not marked as touched).
     pub fn get(&self, key: &K) -> Option<&V> {
         self.entries.get(key).map(|entry| &entry.value)
+    }
+
+    /// The state of `key` to change, if present (not marked as touched: closing an episode by
+    /// the clock is not activity).
+    pub fn get_mut<Q>(&mut self, key: &Q) -> Option<&mut V>
+    where
+        K: Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
+        self.entries.get_mut(key).map(|entry| &mut entry.value)
     }
 
     /// Removes `key`, returning its state.
@@ -180,6 +219,23 @@ mod tests {
         state.expire_before(Timestamp(35), &mut |key, value| expired.push((key, value)));
         assert_eq!(expired, vec![("b", 2), ("c", 3)]);
         assert_eq!(state.len(), 1);
+    }
+
+    #[test]
+    fn a_touch_within_the_slack_keeps_the_touch_order() {
+        let mut state: KeyedState<String, u32> = KeyedState::new(10);
+        *state.touch_within("a", Timestamp(0), 100, || 0) += 1;
+        *state.touch_within("b", Timestamp(50), 100, || 0) += 1;
+        // Within the slack: counted, but `a` still reads as touched at 0.
+        *state.touch_within("a", Timestamp(90), 100, || 0) += 1;
+        let mut expired = Vec::new();
+        state.expire_before(Timestamp(10), &mut |key, value| expired.push((key, value)));
+        assert_eq!(expired, vec![("a".to_owned(), 2)]);
+        // Past the slack, a touch moves the key.
+        *state.touch_within("b", Timestamp(200), 100, || 0) += 1;
+        state.expire_before(Timestamp(100), &mut |key, value| expired.push((key, value)));
+        assert_eq!(expired.len(), 1);
+        assert_eq!(state.get(&"b".to_owned()), Some(&2));
     }
 
     #[test]

@@ -54,6 +54,25 @@ impl Timestamp {
         us_locale::parse(text).map(Self)
     }
 
+    /// Parses the .NET JSON date `/Date(1741079702000)/` that Windows PowerShell's
+    /// `ConvertTo-Json` writes for `DateTime` values (milliseconds since the epoch, UTC; a
+    /// trailing `+0100` offset only says which zone the value was displayed in and is ignored).
+    pub fn parse_dotnet_json_date(text: &str) -> Option<Self> {
+        // `\/` is how the JSON text spells `/`; accept it when the caller kept the escapes.
+        let text = text.trim().replace("\\/", "/");
+        let inner = text.strip_prefix("/Date(")?.strip_suffix(")/")?;
+        let (millis, offset) = match inner.get(1..).and_then(|rest| rest.find(['+', '-'])) {
+            Some(at) => inner.split_at(at + 1),
+            None => (inner, ""),
+        };
+        let offset_is_valid = offset.is_empty()
+            || (offset.len() == 5 && offset[1..].bytes().all(|b| b.is_ascii_digit()));
+        if !offset_is_valid {
+            return None;
+        }
+        millis.parse().ok().map(Self)
+    }
+
     /// Milliseconds since the Unix epoch.
     pub fn millis(self) -> i64 {
         self.0
@@ -138,7 +157,8 @@ mod us_locale {
 
     /// Milliseconds since the epoch, or `None` when `text` is not such a time.
     pub(super) fn parse(text: &str) -> Option<i64> {
-        let text = text.trim();
+        // Newer .NET versions put a narrow no-break space before AM/PM.
+        let text = text.trim().replace(['\u{202f}', '\u{a0}'], " ");
         let (date, rest) = text.split_once(|c: char| c == ',' || c.is_ascii_whitespace())?;
         let mut parts = date.split('/');
         let month = number(parts.next()?, 1, 2)?;
@@ -386,6 +406,85 @@ mod tests {
             let text = format!("{month}/{day}/{year}, {twelve}:{minute:02}:{second:02}.{milli:03} {meridiem}");
             let iso = format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}.{milli:03}Z");
             proptest::prop_assert_eq!(Timestamp::parse_us_locale(&text), Timestamp::parse(&iso));
+        }
+    }
+
+    #[test]
+    fn us_locale_times_in_12_and_24_hour_form() {
+        assert_eq!(
+            Timestamp::parse_us_locale("3/4/2025 9:15:02 AM"),
+            Some(Timestamp(BASE))
+        );
+        assert_eq!(
+            Timestamp::parse_us_locale("03/04/2025 09:15:02"),
+            Some(Timestamp(BASE))
+        );
+        assert_eq!(
+            Timestamp::parse_us_locale("3/4/2025 9:15:02 PM"),
+            Some(Timestamp(BASE + 12 * 3_600_000))
+        );
+        assert_eq!(
+            Timestamp::parse_us_locale("3/4/2025 12:15:02 AM"),
+            Some(Timestamp(BASE - 9 * 3_600_000))
+        );
+        assert_eq!(
+            Timestamp::parse_us_locale("3/4/2025 21:15:02"),
+            Some(Timestamp(BASE + 12 * 3_600_000))
+        );
+        assert_eq!(
+            Timestamp::parse_us_locale("3/4/2025, 9:15:02.444 AM"),
+            Some(Timestamp(BASE + 444))
+        );
+        assert_eq!(
+            Timestamp::parse_us_locale("3/4/2025 9:15:02\u{202f}am"),
+            Some(Timestamp(BASE))
+        );
+        assert_eq!(
+            Timestamp::parse_us_locale("3/4/2025 9:15 AM"),
+            Some(Timestamp(BASE - 2_000))
+        );
+    }
+
+    #[test]
+    fn us_locale_refuses_what_it_cannot_read() {
+        for text in [
+            "",
+            "25/3/2025 9:15:02",
+            "3/4/2025 13:15:02 PM",
+            "4/1/2026 [REDACTED_IP] AM",
+            "2025-03-04T09:15:02",
+            "3/4/2025",
+        ] {
+            assert_eq!(Timestamp::parse_us_locale(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn dotnet_json_dates() {
+        assert_eq!(
+            Timestamp::parse_dotnet_json_date("/Date(1741079702000)/"),
+            Some(Timestamp(BASE))
+        );
+        assert_eq!(
+            Timestamp::parse_dotnet_json_date("\\/Date(1741079702000)\\/"),
+            Some(Timestamp(BASE))
+        );
+        assert_eq!(
+            Timestamp::parse_dotnet_json_date("/Date(1741079702000+0100)/"),
+            Some(Timestamp(BASE))
+        );
+        assert_eq!(
+            Timestamp::parse_dotnet_json_date("/Date(-1000)/"),
+            Some(Timestamp(-1000))
+        );
+        for text in [
+            "",
+            "/Date()/",
+            "/Date(12a)/",
+            "/Date(1+01)/",
+            "1741079702000",
+        ] {
+            assert_eq!(Timestamp::parse_dotnet_json_date(text), None, "{text}");
         }
     }
 

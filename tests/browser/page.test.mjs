@@ -165,7 +165,8 @@ describe('mailhound page', { timeout: 120_000 }, () => {
     const rowText = await row.textContent();
     assert.match(rowText, /inbox_rule_exfiltration/);
     assert.match(rowText, /jdoe@contoso\.com/);
-    assert.equal((await row.locator('.badge').textContent()).trim(), 'high');
+    // Forwarding out and marking as read: critical.
+    assert.equal((await row.locator('.badge').textContent()).trim(), 'critical');
     assert.match(rowText, /2025-03-04 09:15:02/, 'first seen, read as UTC');
 
     const table = await page.getByTestId('findings-table').textContent();
@@ -173,7 +174,7 @@ describe('mailhound page', { timeout: 120_000 }, () => {
     assert.doesNotMatch(table, /asmith@contoso\.com/, 'the benign rule is not a finding');
 
     assert.deepEqual(await readStats(page),
-      { records: '4', events: '2', ignored: '2', rejected: '0', findings: '1' });
+      { records: '4', events: '4', ignored: '0', rejected: '0', findings: '1' });
     assert.equal(await page.getByTestId('rejections').locator('li').count(), 0);
 
     const size = readFileSync(fixturePath).length;
@@ -283,7 +284,7 @@ describe('mailhound page', { timeout: 120_000 }, () => {
     assert.match(rowText, /inbox_rule_exfiltration/);
     assert.match(rowText, /jdoe@contoso\.com/);
     assert.deepEqual(await readStats(page),
-      { records: '5', events: '2', ignored: '2', rejected: '1', findings: '1' });
+      { records: '5', events: '4', ignored: '0', rejected: '1', findings: '1' });
     assert.match(await page.getByTestId('rejections').textContent(), /scalar\.json:1 \(record 1\)/,
       'each file keeps its own name in locations');
     assert.equal(await page.locator('#file-list li').count(), 2, 'progress for each file');

@@ -14,12 +14,19 @@ fn inbox_rule_fixture_field_by_field() {
     let stats = &scanned.stats;
     assert_eq!(
         (stats.records, stats.events, stats.ignored, stats.rejected),
-        (4, 3, 1, 0)
+        (4, 4, 0, 0),
+        "the MailItemsAccessed record is an event too"
     );
     assert_eq!(scanned.findings.len(), 2, "{:#?}", scanned.findings);
     let attack = &scanned.findings[0];
     assert_eq!(attack.entity.value, "jdoe@contoso.com");
-    assert_eq!(attack.severity, Severity::High);
+    // Forwarding out, marking as read, for invoices and payments: critical.
+    assert_eq!(attack.severity, Severity::Critical);
+    assert_eq!(
+        attack.details["matched_keywords"],
+        serde_json::json!(["invoice", "payment", "wire"])
+    );
+    assert_eq!(attack.details["degenerate_name"], "punctuation only");
     assert_eq!(
         attack.evidence,
         vec!["5e7c1a0e-2b1d-4f7e-9a49-08dd5b8c1f10"]
@@ -63,7 +70,7 @@ fn malformed_records_are_rejected_with_their_location() {
                 stats.rejected,
                 stats.findings
             ),
-            (7, 1, 1, 5, 1),
+            (7, 2, 0, 5, 1),
             "chunk {chunk}: {:#?}",
             scanned.rejections
         );

@@ -36,7 +36,23 @@ fn the_attackers_rule_is_found_for_every_seed() {
         );
         let finding = &scanned.findings[0];
         assert_eq!(finding.detection, "inbox_rule_exfiltration");
-        assert_eq!(finding.severity, Severity::High, "seed {seed}");
+        // Forwarding out is high; marking as read or keyword conditions make it critical.
+        let records: serde_json::Value = serde_json::from_str(&file.text).expect("JSON array");
+        let rule = records
+            .as_array()
+            .and_then(|records| records.iter().find(|r| r["Id"] == finding.evidence[0]))
+            .expect("the rule record");
+        let names: Vec<&str> = rule["Parameters"]
+            .as_array()
+            .map(|ps| ps.iter().filter_map(|p| p["Name"].as_str()).collect())
+            .unwrap_or_default();
+        let expected =
+            if names.contains(&"MarkAsRead") || names.contains(&"SubjectOrBodyContainsWords") {
+                Severity::Critical
+            } else {
+                Severity::High
+            };
+        assert_eq!(finding.severity, expected, "seed {seed}");
         assert_eq!(
             finding.entity.value, attack.entities[0].value,
             "seed {seed}"

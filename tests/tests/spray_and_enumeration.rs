@@ -86,7 +86,7 @@ fn a_spray_then_a_sign_in_is_one_critical_finding_whatever_the_order() {
     assert_eq!(finding.entity.value, "203.0.113.77");
     assert_eq!(finding.details["distinct_users"], 14);
     assert_eq!(
-        finding.details["password_found_accounts"][0],
+        finding.details["compromised_accounts"][0],
         "user6@contoso.com"
     );
     assert_eq!(finding.details["legacy_share"], 1.0);
@@ -127,7 +127,7 @@ fn seed_compatible_mode_counts_the_clock_hour() {
     assert_eq!(spray[0].details["mode"], "seed-compatible");
     assert_eq!(spray[0].details["distinct_users"], 14);
     assert!(
-        spray[0].details["password_found_accounts"]
+        spray[0].details["compromised_accounts"]
             .as_array()
             .is_some_and(Vec::is_empty)
     );

@@ -44,7 +44,8 @@ fn streaming_engine_finds_the_attackers_rule_only() {
     assert_eq!(findings.len(), 1);
     assert_eq!(findings[0]["detection"], "inbox_rule_exfiltration");
     assert_eq!(findings[0]["entity"]["value"], "jdoe@contoso.com");
-    assert_eq!(findings[0]["severity"], "high");
+    // Forwarding out and marking as read: critical.
+    assert_eq!(findings[0]["severity"], "critical");
     assert_eq!(
         findings[0]["evidence"][0],
         "5e7c1a0e-2b1d-4f7e-9a49-08dd5b8c1f10"
@@ -118,6 +119,7 @@ fn configured_tenant_domains_grade_the_forward() {
         js_sys::JSON::parse(r#"{"tenant_domains": ["contoso.com", "outlook-mail.example"]}"#)
             .expect("json");
     let output = json(scan(ATTACK, config, None).expect("scan"));
+    // Forwarding inside the tenant and marking as read is low; the name "." raises it.
     assert_eq!(output["findings"][0]["severity"], "medium");
 }
 

@@ -5,7 +5,7 @@
 //! the previous record is tried first; each shape decoder answers `None` when the record lacks
 //! the keys that make it that shape, and only then are the keys read again.
 
-use super::{DecodeContext, Outcome, not_supported, probe, signin, ual};
+use super::{DecodeContext, Outcome, probe, signin, ual};
 use crate::input::format::{JsonShape, KeySet, TopKey};
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
 use std::fmt;
@@ -48,6 +48,10 @@ pub fn decode_as(shape: JsonShape, bytes: &[u8], context: &mut DecodeContext) ->
     let forced = context.forced_shape == Some(shape);
     match shape {
         JsonShape::Ual => ual::decode_api_record(bytes),
+        JsonShape::UalSearch => ual::decode_search_record(bytes),
+        JsonShape::UalGraph => ual::decode_graph_record(bytes),
+        JsonShape::EcsO365 => ual::decode_ecs_document(bytes),
+        JsonShape::EsHit => ual::decode_es_hit(bytes, context),
         JsonShape::GraphSignin => signin::decode_graph(bytes, forced),
         JsonShape::AzureMonitorSignin => signin::decode_azure_monitor(bytes, forced),
         JsonShape::SentinelSignin => signin::decode_sentinel(bytes, forced),
@@ -55,7 +59,6 @@ pub fn decode_as(shape: JsonShape, bytes: &[u8], context: &mut DecodeContext) ->
         JsonShape::EvtxJson => probe::windows::evtx::decode(bytes),
         JsonShape::Winlogbeat => probe::windows::winlogbeat::decode(bytes),
         JsonShape::ProxyJson => probe::proxy_json::decode(bytes, context),
-        other => Some(not_supported(other.name())),
     }
 }
 
@@ -168,7 +171,7 @@ mod tests {
     #[test]
     fn the_shape_is_remembered_and_checked_again_when_it_changes() {
         let mut context = DecodeContext::default();
-        let ual = br#"{"Id":"1","CreationTime":"2025-03-04T09:15:02","Operation":"Send"}"#;
+        let ual = br#"{"Id":"1","CreationTime":"2025-03-04T09:15:02","Operation":"FileAccessed"}"#;
         assert!(matches!(decode(ual, &mut context), Outcome::Ignored(_)));
         assert_eq!(context.last_shape, Some(JsonShape::Ual));
         let other =

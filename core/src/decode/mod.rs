@@ -91,10 +91,7 @@ pub fn decode(unit: Unit<'_>, at: Position, context: &mut DecodeContext) -> Opti
         Unit::Csv(row, kind) => Some(match kind {
             CsvKind::SentinelSigninCsv => signin::decode_sentinel_csv(&row),
             CsvKind::EntraPortalCsv => signin::decode_portal_csv(&row, at, context),
-            CsvKind::UalCsv => {
-                let _ = row;
-                not_supported(kind.name())
-            }
+            CsvKind::UalCsv => ual::decode_csv_row(&row),
         }),
         Unit::Line(text, kind) => match kind {
             LineKind::IisW3c => probe::w3c::decode_line(text, at, context),
@@ -102,9 +99,4 @@ pub fn decode(unit: Unit<'_>, at: Position, context: &mut DecodeContext) -> Opti
             LineKind::Combined => Some(probe::combined::decode_line(text, at, context)),
         },
     }
-}
-
-/// The rejection for a recognised format whose decoder does not exist.
-pub fn not_supported(format: &str) -> Outcome {
-    Outcome::Rejected(format!("`{format}` records are recognised but not decoded"))
 }

@@ -27,7 +27,9 @@
 //! `window_minutes`. A **successful sign-in from the same source for an account after its
 //! failures** joins the episode while it is open (so a success arriving up to
 //! `window_minutes` after the last failure still counts): the password was found. One finding
-//! per episode, made when it closes.
+//! per episode, made when it closes. Its details name the accounts whose password was found
+//! (`compromised_accounts`) and the `source_ip`: `thread_hijack` reads them as a compromise
+//! signal.
 //!
 //! **Shared egress (NAT, VPN, identity proxies).** Many people behind one address mistype
 //! passwords, and each mistake looks like one attempt against one account. What sets a spray
@@ -702,6 +704,7 @@ impl CredentialSpray {
             evidence,
             details: json!({
                 "tier": tier,
+                "source_ip": source,
                 "tiers": tiers,
                 "mode": self.mode,
                 "distinct_users": distinct,
@@ -710,7 +713,7 @@ impl CredentialSpray {
                 "max_attempts_per_user": max_per_user,
                 "peak_users_in_window": episode.peak_users,
                 "codes": codes,
-                "password_found_accounts": found,
+                "compromised_accounts": found,
                 "password_correct_accounts": correct,
                 "expired_password_accounts": expired,
                 "credential_oracle_accounts": oracle,
@@ -1072,7 +1075,7 @@ mod tests {
         let finding = &findings[0];
         assert_eq!(finding.severity, Severity::Critical);
         assert_eq!(
-            strings(&finding.details["password_found_accounts"]),
+            strings(&finding.details["compromised_accounts"]),
             vec!["user4@contoso.com"]
         );
         assert!(finding.evidence.contains(&"win".to_owned()));
@@ -1250,7 +1253,7 @@ mod tests {
         // And listed as trusted, even a real spray through it is not tracked.
         let mut config = EngineConfig::default();
         config.detections.credential_spray.trusted_sources =
-            IpRanges::parse(["192.0.2.0/28"]).expect("valid");
+            IpRanges::parse(&["192.0.2.0/28"]).expect("valid");
         assert!(run(&config, &spray("192.0.2.5", 30, 50126, MINUTE, 0)).is_empty());
         assert_eq!(
             run(&config, &spray("192.0.2.50", 30, 50126, MINUTE, 0)).len(),

@@ -772,7 +772,7 @@ mod tests {
     fn adfs_proxies_and_provisioning_systems_in_trusted_sources_are_silent() {
         let mut config = EngineConfig::default();
         config.detections.email_enumeration.trusted_sources =
-            IpRanges::parse(["192.0.2.10", "10.20.0.0/16"]).expect("valid");
+            IpRanges::parse(&["192.0.2.10", "10.20.0.0/16"]).expect("valid");
         // An ITSM platform checking 60 new hires' accounts from its service address.
         assert!(run(&config, &probes("10.20.4.4", "hire", 60, 50034, 10_000, 0)).is_empty());
         // The ADFS server relaying lockouts and expired passwords of many users.

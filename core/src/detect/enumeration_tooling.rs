@@ -1484,7 +1484,7 @@ mod tests {
     fn trusted_sources_and_logon_failures() {
         let mut config = EngineConfig::default();
         config.detections.enumeration_tooling.trusted_sources =
-            IpRanges::parse(["10.0.5.0/24"]).expect("valid");
+            IpRanges::parse(&["10.0.5.0/24"]).expect("valid");
         assert!(run(&config, &burst("10.0.5.42", 30, "AADInternals", 0)).is_empty());
         // A 4625 alone opens nothing; after a trigger it joins.
         let failure = |id: &str, ms: i64| {

@@ -9,7 +9,10 @@ pub mod bulk_send;
 pub mod credential_spray;
 pub mod email_enumeration;
 pub mod enumeration_tooling;
+pub mod impossible_travel;
 pub mod inbox_rule_exfiltration;
+pub mod risky_signin_then_inbox_rule;
+pub mod thread_hijack;
 pub mod window;
 
 use crate::config::EngineConfig;
@@ -82,6 +85,12 @@ pub trait Detector {
 pub fn all(config: &EngineConfig) -> Vec<Box<dyn Detector>> {
     vec![
         Box::new(inbox_rule_exfiltration::InboxRuleExfiltration::new(config)),
+        Box::new(bulk_send::BulkSend::new(config)),
+        Box::new(thread_hijack::ThreadHijack::new(config)),
+        Box::new(impossible_travel::ImpossibleTravel::new(config)),
+        Box::new(risky_signin_then_inbox_rule::RiskySigninThenInboxRule::new(
+            config,
+        )),
         Box::new(credential_spray::CredentialSpray::new(config)),
         Box::new(email_enumeration::EmailEnumeration::new(config)),
         Box::new(enumeration_tooling::EnumerationTooling::new(config)),

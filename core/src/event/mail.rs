@@ -90,6 +90,29 @@ pub struct MailboxRule {
     pub empty: bool,
     /// The mail client (`ClientInfoString`), when recorded.
     pub client: Option<String>,
+    /// For `Set-MailboxAutoReplyConfiguration`: the automatic-reply settings the change made.
+    #[serde(default)]
+    pub auto_reply: Option<AutoReply>,
+    /// The names of the cmdlet parameters the record carried (`Parameters`), as written,
+    /// whatever their values: for logic that matches parameter names as the seed queries do.
+    /// Empty for changes recorded without cmdlet parameters (`UpdateInboxRules`).
+    #[serde(default)]
+    pub parameter_names: Vec<String>,
+}
+
+/// Automatic-reply settings set by `Set-MailboxAutoReplyConfiguration`. An automatic reply
+/// to external senders is a way to hand out an attacker's contact details from the victim's
+/// mailbox.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AutoReply {
+    /// `AutoReplyState`: `Enabled`, `Scheduled` or `Disabled`.
+    pub state: Option<String>,
+    /// `ExternalAudience`: `None`, `Known` or `All`.
+    pub external_audience: Option<String>,
+    /// `InternalMessage`, as written (HTML).
+    pub internal_message: Option<String>,
+    /// `ExternalMessage`, as written (HTML).
+    pub external_message: Option<String>,
 }
 
 impl MailboxRule {

@@ -124,6 +124,9 @@ pub struct SignIn {
     pub risk_aggregated: RiskLevel,
     /// Risk state.
     pub risk_state: RiskState,
+    /// `isRisky` (Sentinel's `IsRisky`), when the export carries it.
+    #[serde(default)]
+    pub is_risky: Option<bool>,
     /// Interactive or not, when stated.
     pub interactive: Option<bool>,
     /// Which log the record came from.

@@ -46,6 +46,13 @@ pub const TECHNIQUES: &[Technique] = &[
         tactic_shortname: "defense-evasion",
     },
     Technique {
+        id: "T1070.008",
+        name: "Indicator Removal: Clear Mailbox Data",
+        tactic_id: "TA0005",
+        tactic: "Defense Evasion",
+        tactic_shortname: "defense-evasion",
+    },
+    Technique {
         id: "T1110.003",
         name: "Brute Force: Password Spraying",
         tactic_id: "TA0006",

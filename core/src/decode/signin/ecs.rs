@@ -101,6 +101,8 @@ struct Properties<'a> {
     risk_state: Option<LenientText<'a>>,
     #[serde(default)]
     is_interactive: Flag,
+    #[serde(default, alias = "isRisky")]
+    is_risky: Flag,
     #[serde(borrow)]
     correlation_id: Option<LenientText<'a>>,
     #[serde(borrow)]
@@ -247,6 +249,7 @@ pub fn decode_ecs(bytes: &[u8], forced: bool) -> Option<Outcome> {
         risk_during: property!(risk_level_during_signin),
         risk_aggregated: property!(risk_level_aggregated),
         risk_state: property!(risk_state),
+        is_risky: properties.and_then(|p| p.is_risky.0),
         interactive: properties.and_then(|p| p.is_interactive.0),
         log,
         countries: [geo.and_then(|g| text(&g.country_iso_code)), None],

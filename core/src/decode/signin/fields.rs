@@ -95,6 +95,8 @@ pub struct Fields<'r> {
     pub risk_aggregated: Option<&'r str>,
     /// Risk state.
     pub risk_state: Option<&'r str>,
+    /// `isRisky`, when the export carries it.
+    pub is_risky: Option<bool>,
     /// `isInteractive`.
     pub interactive: Option<bool>,
     /// The log, when the record names it ([`log`]).
@@ -295,6 +297,7 @@ pub fn to_outcome(fields: &Fields<'_>, names: Names) -> Outcome {
         risk_state: fields
             .risk_state
             .map_or(RiskState::Unknown, RiskState::parse),
+        is_risky: fields.is_risky,
         interactive,
         log,
         correlation_id: owned(fields.correlation_id),

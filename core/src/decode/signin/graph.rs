@@ -49,6 +49,8 @@ pub struct RawSignIn<'a> {
     risk_state: Option<LenientText<'a>>,
     #[serde(rename = "isInteractive", default)]
     is_interactive: Flag,
+    #[serde(rename = "isRisky", default)]
+    is_risky: Flag,
     #[serde(borrow, default)]
     location: Embedded<Location<'a>>,
     #[serde(rename = "correlationId", borrow)]
@@ -106,6 +108,7 @@ impl<'a> RawSignIn<'a> {
             risk_during: text(&self.risk_level_during_sign_in),
             risk_aggregated: text(&self.risk_level_aggregated),
             risk_state: text(&self.risk_state),
+            is_risky: self.is_risky.0,
             interactive: self.is_interactive.0,
             log: log::from_event_types(
                 self.sign_in_event_types
@@ -181,6 +184,7 @@ mod tests {
                 risk_during: RiskLevel::None,
                 risk_aggregated: RiskLevel::None,
                 risk_state: RiskState::None,
+                is_risky: None,
                 interactive: Some(true),
                 log: SignInLog::Interactive,
                 correlation_id: Some("1f577997-0710-4bd4-848e-5854f748f7dc".into()),

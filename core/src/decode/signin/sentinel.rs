@@ -63,6 +63,8 @@ struct RawRow<'a> {
     risk_state: Option<LenientText<'a>>,
     #[serde(rename = "IsInteractive", default)]
     is_interactive: Flag,
+    #[serde(rename = "IsRisky", default)]
+    is_risky: Flag,
     #[serde(rename = "Type", borrow)]
     table: Option<LenientText<'a>>,
     #[serde(rename = "Category", borrow)]
@@ -142,6 +144,7 @@ impl RawRow<'_> {
             risk_during: text(&self.risk_level_during_sign_in),
             risk_aggregated: text(&self.risk_level_aggregated),
             risk_state: text(&self.risk_state),
+            is_risky: self.is_risky.0,
             interactive: self.is_interactive.0,
             log: None,
             countries: [
@@ -217,6 +220,7 @@ mod tests {
         assert_eq!(sign_in.log, SignInLog::Interactive);
         assert_eq!(sign_in.session_id.as_deref(), Some("sess-1"));
         assert_eq!(sign_in.correlation_id.as_deref(), Some("corr-1"));
+        assert_eq!(sign_in.is_risky, Some(false));
     }
 
     #[test]
@@ -241,6 +245,12 @@ mod tests {
         assert_eq!(sign_in.coordinates, Some((50.1109, 8.6821)));
         assert_eq!(sign_in.interactive, Some(false));
         assert_eq!(sign_in.log, SignInLog::NonInteractive);
+        assert_eq!(sign_in.is_risky, None, "no `IsRisky` column");
+        let (_, risky) = self::event(
+            r#"{"CreatedDateTime":"2025-03-04T09:00:00Z","Id":"r1","UserPrincipalName":"a@b.com",
+                "ResultType":"0","IsRisky":"TRUE","Type":"SigninLogs"}"#,
+        );
+        assert_eq!(risky.is_risky, Some(true));
     }
 
     #[test]

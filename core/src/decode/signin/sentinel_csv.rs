@@ -37,6 +37,10 @@ pub fn decode_sentinel_csv(row: &CsvRow<'_>) -> Outcome {
         Ok(interactive) => interactive.flatten(),
         Err(error) => return Outcome::Rejected(format!("column `IsInteractive`: {error}")),
     };
+    let is_risky = match column("isrisky").map(flag_text).transpose() {
+        Ok(is_risky) => is_risky.flatten(),
+        Err(error) => return Outcome::Rejected(format!("column `IsRisky`: {error}")),
+    };
     let id = column("id");
     let log = match log_of([column("type"), column("category")], id) {
         Ok(log) => log,
@@ -73,6 +77,7 @@ pub fn decode_sentinel_csv(row: &CsvRow<'_>) -> Outcome {
         risk_during: column("risklevelduringsignin"),
         risk_aggregated: column("risklevelaggregated"),
         risk_state: column("riskstate"),
+        is_risky,
         interactive,
         log,
         countries: [

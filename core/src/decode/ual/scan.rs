@@ -1,0 +1,888 @@
+//! A scanner over the members of one JSON object: each key, and the byte span of its value,
+//! without building the values.
+//!
+//! Why not serde: most audit records end up ignored, and the decoder must keep pace with
+//! merely skipping the bytes. A typed serde map visit costs a UTF-8 check and a visitor call
+//! per key and per string, and a borrowed raw member is validated once more when captured;
+//! that put decoding at under half the speed of `IgnoredAny`. This scanner finds string ends
+//! with `memchr`, skips nested values by counting brackets, and leaves it to the caller to
+//! decode the few values it reads (a borrowed `&str` when the string has no escapes).
+//!
+//! What it checks: the object's own punctuation (`{`, `"key"`, `:`, `,`, `}`, nothing after
+//! it), that strings end, that brackets nest and match up to 128 levels (serde_json's limit),
+//! and the grammar of top-level numbers and literals. Inside a nested value it skips, it checks
+//! strings and brackets but not commas or scalars: a member nobody reads is not parsed. Every
+//! member the decoder reads is parsed fully (by serde) when it is read.
+
+use std::borrow::Cow;
+use std::fmt;
+
+/// Why an object could not be scanned, and where (byte offset in the scanned text).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScanError {
+    /// Byte offset of the problem.
+    pub offset: usize,
+    /// What was wrong.
+    pub problem: &'static str,
+}
+
+impl fmt::Display for ScanError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} at byte {}", self.problem, self.offset)
+    }
+}
+
+/// What kind of JSON value a span holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A string; `escaped` when it contains a backslash escape.
+    String {
+        /// The string has escapes and must be unescaped to be read.
+        escaped: bool,
+    },
+    /// A number.
+    Number,
+    /// `true` or `false`.
+    Bool(bool),
+    /// `null`.
+    Null,
+    /// An object.
+    Object,
+    /// An array.
+    Array,
+}
+
+impl Kind {
+    /// The kind as an error message names it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::String { .. } => "a string",
+            Self::Number => "a number",
+            Self::Bool(_) => "a boolean",
+            Self::Null => "null",
+            Self::Object => "an object",
+            Self::Array => "an array",
+        }
+    }
+}
+
+/// A value's text, exactly as in the input (a string's quotes included).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RawJson<'a> {
+    /// The value's text.
+    pub text: &'a str,
+    /// What it is.
+    pub kind: Kind,
+}
+
+impl<'a> RawJson<'a> {
+    /// `null`, as a placeholder.
+    pub const NULL: RawJson<'static> = RawJson {
+        text: "null",
+        kind: Kind::Null,
+    };
+
+    /// The string's content, borrowed when it has no escapes; `None` when the value is not a
+    /// string.
+    #[inline]
+    pub fn string(&self) -> Option<Result<Cow<'a, str>, String>> {
+        let Kind::String { escaped } = self.kind else {
+            return None;
+        };
+        Some(if escaped {
+            serde_json::from_str::<String>(self.text)
+                .map(Cow::Owned)
+                .map_err(|error| error.to_string())
+        } else {
+            // The quotes are ASCII, so the content's ends are character boundaries.
+            Ok(Cow::Borrowed(
+                self.text.get(1..self.text.len() - 1).unwrap_or_default(),
+            ))
+        })
+    }
+}
+
+/// The members of one JSON object, in order.
+#[derive(Debug)]
+pub struct Members<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    at: usize,
+    after_value: bool,
+    done: bool,
+    /// Scanning an object inside the text in place: its end is not the end of the text.
+    nested: bool,
+    /// The member [`Members::advance`] read last (kept here rather than returned, so the hot
+    /// loop does not copy a large result enum around).
+    key: Key<'a>,
+    value: RawJson<'a>,
+}
+
+/// Scans `text` as exactly one JSON value (whitespace around it allowed).
+pub fn whole_value(text: &str) -> Result<RawJson<'_>, ScanError> {
+    let mut scanner = Members {
+        text,
+        bytes: text.as_bytes(),
+        at: 0,
+        after_value: false,
+        done: false,
+        nested: false,
+        key: Key::EMPTY,
+        value: RawJson::NULL,
+    };
+    scanner.skip_whitespace();
+    scanner.scan_value()?;
+    scanner.finish()?;
+    Ok(scanner.value)
+}
+
+/// The elements of one JSON array, in order.
+#[derive(Debug)]
+pub struct Elements<'a> {
+    scanner: Members<'a>,
+}
+
+impl<'a> Elements<'a> {
+    /// Starts scanning `text`, which must hold one JSON array.
+    pub fn new(text: &'a str) -> Result<Self, ScanError> {
+        let mut scanner = Members {
+            text,
+            bytes: text.as_bytes(),
+            at: 0,
+            after_value: false,
+            done: false,
+            nested: false,
+            key: Key::EMPTY,
+            value: RawJson::NULL,
+        };
+        scanner.skip_whitespace();
+        if scanner.peek() != Some(b'[') {
+            return Err(scanner.error("expected a JSON array"));
+        }
+        scanner.at += 1;
+        Ok(Self { scanner })
+    }
+
+    /// The next element; `Ok(None)` after the closing bracket.
+    #[allow(
+        clippy::should_implement_trait,
+        reason = "a fallible iterator; `Iterator` would hide the error in the item type"
+    )]
+    pub fn next(&mut self) -> Result<Option<RawJson<'a>>, ScanError> {
+        let scanner = &mut self.scanner;
+        if scanner.done {
+            return Ok(None);
+        }
+        scanner.skip_whitespace();
+        match (scanner.peek(), scanner.after_value) {
+            (Some(b']'), _) => {
+                scanner.at += 1;
+                scanner.finish()?;
+                return Ok(None);
+            }
+            (Some(b','), true) => {
+                scanner.at += 1;
+                scanner.skip_whitespace();
+            }
+            (_, true) => return Err(scanner.error("expected `,` or `]`")),
+            (_, false) => {}
+        }
+        scanner.scan_value()?;
+        scanner.after_value = true;
+        Ok(Some(scanner.value))
+    }
+}
+
+impl<'a> Elements<'a> {
+    /// The next element, like [`Elements::next`], but an object element is read in place:
+    /// `each` gets its members as they are found, and the element is scanned once instead of
+    /// being skipped and then read again. `describe` turns a scan error into the caller's.
+    pub fn next_in_place(
+        &mut self,
+        describe: impl Fn(ScanError) -> String,
+        mut each: impl FnMut(Key<'a>, RawJson<'a>) -> Result<(), String>,
+    ) -> Result<Option<RawJson<'a>>, String> {
+        let scanner = &mut self.scanner;
+        if scanner.done {
+            return Ok(None);
+        }
+        scanner.skip_whitespace();
+        match (scanner.peek(), scanner.after_value) {
+            (Some(b']'), _) => {
+                scanner.at += 1;
+                scanner.finish().map_err(&describe)?;
+                return Ok(None);
+            }
+            (Some(b','), true) => {
+                scanner.at += 1;
+                scanner.skip_whitespace();
+            }
+            (_, true) => return Err(describe(scanner.error("expected `,` or `]`"))),
+            (_, false) => {}
+        }
+        if scanner.peek() != Some(b'{') {
+            scanner.scan_value().map_err(&describe)?;
+            scanner.after_value = true;
+            return Ok(Some(scanner.value));
+        }
+        let start = scanner.at;
+        let mut object = Members {
+            text: scanner.text,
+            bytes: scanner.bytes,
+            at: start + 1,
+            after_value: false,
+            done: false,
+            nested: true,
+            key: Key::EMPTY,
+            value: RawJson::NULL,
+        };
+        while object.advance().map_err(&describe)? {
+            each(object.key, object.value)?;
+        }
+        scanner.at = object.at;
+        scanner.after_value = true;
+        Ok(Some(RawJson {
+            text: scanner.span(start, object.at).map_err(&describe)?,
+            kind: Kind::Object,
+        }))
+    }
+}
+
+/// Deepest nesting accepted.
+const MAX_DEPTH: u32 = 128;
+
+fn is_whitespace(byte: u8) -> bool {
+    matches!(byte, b' ' | b'\t' | b'\n' | b'\r')
+}
+
+impl<'a> Members<'a> {
+    /// Starts scanning `text`, which must hold one JSON object (whitespace around it allowed).
+    pub fn new(text: &'a str) -> Result<Self, ScanError> {
+        let mut members = Self {
+            text,
+            bytes: text.as_bytes(),
+            at: 0,
+            after_value: false,
+            done: false,
+            nested: false,
+            key: Key::EMPTY,
+            value: RawJson::NULL,
+        };
+        members.skip_whitespace();
+        if members.peek() != Some(b'{') {
+            return Err(members.error("expected a JSON object"));
+        }
+        members.at += 1;
+        Ok(members)
+    }
+
+    /// The next member: its key (raw, as between the quotes) and its value. `Ok(None)` after
+    /// the closing brace, once the rest of the input is checked to be whitespace.
+    #[allow(
+        clippy::should_implement_trait,
+        reason = "a fallible iterator; `Iterator` would hide the error in the item type"
+    )]
+    #[inline]
+    pub fn next(&mut self) -> Result<Option<(Key<'a>, RawJson<'a>)>, ScanError> {
+        Ok(self.advance()?.then_some((self.key, self.value)))
+    }
+
+    /// Reads the next member into [`Members::key`] and [`Members::value`]; `Ok(false)` after
+    /// the closing brace, once the rest of the input is checked to be whitespace.
+    #[inline]
+    pub fn advance(&mut self) -> Result<bool, ScanError> {
+        if self.done {
+            return Ok(false);
+        }
+        self.skip_whitespace();
+        match (self.peek(), self.after_value) {
+            (Some(b'}'), _) => {
+                self.at += 1;
+                self.finish()?;
+                return Ok(false);
+            }
+            (Some(b','), true) => {
+                self.at += 1;
+                self.skip_whitespace();
+            }
+            (_, true) => return Err(self.error("expected `,` or `}`")),
+            (_, false) => {}
+        }
+        if self.peek() != Some(b'"') {
+            return Err(self.error("expected a key"));
+        }
+        let (end, escaped) = self.string_end(self.at + 1)?;
+        self.key = Key {
+            raw: self.span(self.at + 1, end)?,
+            escaped,
+        };
+        self.at = end + 1;
+        self.skip_whitespace();
+        if self.peek() != Some(b':') {
+            return Err(self.error("expected `:`"));
+        }
+        self.at += 1;
+        self.skip_whitespace();
+        self.scan_value()?;
+        self.after_value = true;
+        Ok(true)
+    }
+
+    /// The key of the member read last.
+    #[inline]
+    pub fn key(&self) -> Key<'a> {
+        self.key
+    }
+
+    /// The value of the member read last.
+    #[inline]
+    pub fn value(&self) -> RawJson<'a> {
+        self.value
+    }
+
+    fn finish(&mut self) -> Result<(), ScanError> {
+        if self.nested {
+            self.done = true;
+            return Ok(());
+        }
+        self.skip_whitespace();
+        if self.at != self.bytes.len() {
+            return Err(self.error("trailing characters"));
+        }
+        self.done = true;
+        Ok(())
+    }
+
+    /// The text between two offsets. Every offset the scanner produces is next to an ASCII
+    /// byte, so a character boundary; the check only guards that.
+    #[inline(always)]
+    fn span(&self, from: usize, to: usize) -> Result<&'a str, ScanError> {
+        self.text.get(from..to).ok_or(ScanError {
+            offset: from,
+            problem: "broken character",
+        })
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.at).copied()
+    }
+
+    fn error(&self, problem: &'static str) -> ScanError {
+        ScanError {
+            offset: self.at,
+            problem,
+        }
+    }
+
+    fn skip_whitespace(&mut self) {
+        while self.peek().is_some_and(is_whitespace) {
+            self.at += 1;
+        }
+    }
+
+    /// The index of the quote closing a string whose content starts at `start`, and whether
+    /// the string has escapes.
+    #[inline(always)]
+    fn string_end(&self, start: usize) -> Result<(usize, bool), ScanError> {
+        let mut at = start;
+        let mut escaped = false;
+        loop {
+            let Some(found) = self.bytes.get(at..).and_then(find_quote_or_backslash) else {
+                return Err(ScanError {
+                    offset: start.saturating_sub(1),
+                    problem: "unterminated string",
+                });
+            };
+            let position = at + found;
+            if self.bytes[position] == b'"' {
+                return Ok((position, escaped));
+            }
+            escaped = true;
+            at = position + 2;
+        }
+    }
+
+    /// Scans the value at the cursor and moves past it.
+    #[inline(always)]
+    fn scan_value(&mut self) -> Result<(), ScanError> {
+        let start = self.at;
+        let kind = match self.peek() {
+            Some(b'"') => {
+                let (end, escaped) = self.string_end(start + 1)?;
+                self.at = end + 1;
+                Kind::String { escaped }
+            }
+            Some(open @ (b'{' | b'[')) => {
+                self.skip_container()?;
+                if open == b'{' {
+                    Kind::Object
+                } else {
+                    Kind::Array
+                }
+            }
+            Some(b't') => self.literal(b"true", Kind::Bool(true))?,
+            Some(b'f') => self.literal(b"false", Kind::Bool(false))?,
+            Some(b'n') => self.literal(b"null", Kind::Null)?,
+            Some(b'-' | b'0'..=b'9') => {
+                self.number()?;
+                Kind::Number
+            }
+            _ => return Err(self.error("expected a value")),
+        };
+        self.value = RawJson {
+            text: self.span(start, self.at)?,
+            kind,
+        };
+        Ok(())
+    }
+
+    fn literal(&mut self, word: &[u8], kind: Kind) -> Result<Kind, ScanError> {
+        if !self.bytes[self.at..].starts_with(word) {
+            return Err(self.error("invalid literal"));
+        }
+        self.at += word.len();
+        Ok(kind)
+    }
+
+    fn digits(&mut self) -> usize {
+        let start = self.at;
+        while self.peek().is_some_and(|byte| byte.is_ascii_digit()) {
+            self.at += 1;
+        }
+        self.at - start
+    }
+
+    /// A number, by JSON's grammar: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
+    fn number(&mut self) -> Result<(), ScanError> {
+        if self.peek() == Some(b'-') {
+            self.at += 1;
+        }
+        match self.peek() {
+            Some(b'0') => self.at += 1,
+            Some(b'1'..=b'9') => {
+                self.digits();
+            }
+            _ => return Err(self.error("invalid number")),
+        }
+        if self.peek() == Some(b'.') {
+            self.at += 1;
+            if self.digits() == 0 {
+                return Err(self.error("invalid number"));
+            }
+        }
+        if matches!(self.peek(), Some(b'e' | b'E')) {
+            self.at += 1;
+            if matches!(self.peek(), Some(b'+' | b'-')) {
+                self.at += 1;
+            }
+            if self.digits() == 0 {
+                return Err(self.error("invalid number"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Skips an object or array, checking that strings end and brackets match.
+    fn skip_container(&mut self) -> Result<(), ScanError> {
+        let start = self.at;
+        // One bit per open level: 1 for an array, 0 for an object.
+        let mut arrays: u128 = 0;
+        let mut depth = 0;
+        let mut at = self.at;
+        loop {
+            let Some(&byte) = self.bytes.get(at) else {
+                return Err(ScanError {
+                    offset: start,
+                    problem: "unterminated object or array",
+                });
+            };
+            match byte {
+                b'{' | b'[' => {
+                    if depth == MAX_DEPTH {
+                        return Err(ScanError {
+                            offset: at,
+                            problem: "nested too deeply",
+                        });
+                    }
+                    arrays = (arrays << 1) | u128::from(byte == b'[');
+                    depth += 1;
+                    at += 1;
+                }
+                b'}' | b']' => {
+                    if (arrays & 1 == 1) != (byte == b']') {
+                        return Err(ScanError {
+                            offset: at,
+                            problem: "mismatched bracket",
+                        });
+                    }
+                    arrays >>= 1;
+                    depth -= 1;
+                    at += 1;
+                    if depth == 0 {
+                        self.at = at;
+                        return Ok(());
+                    }
+                }
+                b'"' => at = self.string_end(at + 1)?.0 + 1,
+                _ => at += 1,
+            }
+        }
+    }
+}
+
+/// The first `"` or `\\` in `bytes`. Most strings in a record are short (keys, ids, flags):
+/// those are searched eight bytes at a time in a register, which beats `memchr`'s set-up;
+/// past 64 bytes the search goes to `memchr`.
+#[inline(always)]
+fn find_quote_or_backslash(bytes: &[u8]) -> Option<usize> {
+    const SHORT: usize = 64;
+    let head = &bytes[..bytes.len().min(SHORT)];
+    let mut words = head.chunks_exact(8);
+    let mut offset = 0;
+    for word in &mut words {
+        let mut eight = [0; 8];
+        eight.copy_from_slice(word);
+        let found = matches(u64::from_le_bytes(eight));
+        if found != 0 {
+            return Some(offset + (found.trailing_zeros() / 8) as usize);
+        }
+        offset += 8;
+    }
+    if let Some(found) = words
+        .remainder()
+        .iter()
+        .position(|&byte| byte == b'"' || byte == b'\\')
+    {
+        return Some(offset + found);
+    }
+    if bytes.len() <= SHORT {
+        return None;
+    }
+    memchr::memchr2(b'"', b'\\', &bytes[SHORT..]).map(|found| found + SHORT)
+}
+
+/// The high bit of each byte of `word` that is `"` or `\\` is set (bytes above the first match
+/// may be set spuriously; only the lowest set bit is meaningful).
+#[inline]
+fn matches(word: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero_where = |byte: u8| {
+        let x = word ^ (ONES * u64::from(byte));
+        x.wrapping_sub(ONES) & !x & HIGH
+    };
+    zero_where(b'"') | zero_where(b'\\')
+}
+
+/// A member's key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key<'a> {
+    raw: &'a str,
+    escaped: bool,
+}
+
+impl<'a> Key<'a> {
+    /// An empty key, as a placeholder.
+    pub const EMPTY: Key<'static> = Key {
+        raw: "",
+        escaped: false,
+    };
+
+    /// The key as written between the quotes.
+    pub fn raw(&self) -> &'a str {
+        self.raw
+    }
+
+    /// The key: borrowed, or unescaped when written with escapes. A key whose escapes are
+    /// invalid is kept as written, and matches no name.
+    #[inline]
+    pub fn name(&self) -> Cow<'a, str> {
+        if !self.escaped {
+            return Cow::Borrowed(self.raw);
+        }
+        match serde_json::from_str::<String>(&format!("\"{}\"", self.raw)) {
+            Ok(name) => Cow::Owned(name),
+            Err(_) => Cow::Borrowed(self.raw),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    type Scanned = Vec<(String, String, Kind)>;
+
+    fn scan(text: &str) -> Result<Scanned, ScanError> {
+        let mut members = Members::new(text)?;
+        let mut out = Vec::new();
+        while let Some((key, value)) = members.next()? {
+            out.push((key.name().into_owned(), value.text.to_owned(), value.kind));
+        }
+        Ok(out)
+    }
+
+    #[test]
+    fn members_and_their_spans() {
+        let members = scan(
+            r#" { "Id" : "a\"b", "N":-1.5e+3,"T":true,"F":false,"Z":null,
+                 "O":{"x":[1,{"y":"}]"}]},"A":[ "[", {} ],"K\u0065y":0 } "#,
+        )
+        .expect("valid");
+        assert_eq!(
+            members,
+            vec![
+                (
+                    "Id".into(),
+                    r#""a\"b""#.into(),
+                    Kind::String { escaped: true }
+                ),
+                ("N".into(), "-1.5e+3".into(), Kind::Number),
+                ("T".into(), "true".into(), Kind::Bool(true)),
+                ("F".into(), "false".into(), Kind::Bool(false)),
+                ("Z".into(), "null".into(), Kind::Null),
+                ("O".into(), r#"{"x":[1,{"y":"}]"}]}"#.into(), Kind::Object),
+                ("A".into(), r#"[ "[", {} ]"#.into(), Kind::Array),
+                ("Key".into(), "0".into(), Kind::Number),
+            ]
+        );
+        assert_eq!(scan("{}").expect("empty"), vec![]);
+    }
+
+    #[test]
+    fn quotes_and_backslashes_are_found_at_every_position() {
+        for length in 0..160 {
+            for position in 0..=length {
+                for special in [b'"', b'\\'] {
+                    let mut bytes = vec![b'a'; length];
+                    let expected = (position < length).then(|| {
+                        bytes[position] = special;
+                        position
+                    });
+                    // A second match later must not hide the first.
+                    if position + 3 < length {
+                        bytes[position + 3] = b'"';
+                    }
+                    assert_eq!(
+                        find_quote_or_backslash(&bytes),
+                        expected,
+                        "{length} {position}"
+                    );
+                }
+            }
+        }
+        let mut high = vec![0xe9_u8; 40];
+        high.push(b'"');
+        assert_eq!(find_quote_or_backslash(&high), Some(40), "bytes above 0x80");
+    }
+
+    #[test]
+    fn array_elements() {
+        let mut elements = Elements::new(r#" [ 1, "a", {"b":[2]}, [] ] "#).expect("an array");
+        let mut seen = Vec::new();
+        while let Some(element) = elements.next().expect("valid") {
+            seen.push((element.text.to_owned(), element.kind));
+        }
+        assert_eq!(
+            seen,
+            vec![
+                ("1".into(), Kind::Number),
+                (r#""a""#.into(), Kind::String { escaped: false }),
+                (r#"{"b":[2]}"#.into(), Kind::Object),
+                ("[]".into(), Kind::Array),
+            ]
+        );
+        assert!(
+            Elements::new("[]")
+                .expect("empty")
+                .next()
+                .expect("valid")
+                .is_none()
+        );
+        for (text, problem) in [
+            ("{}", "expected a JSON array"),
+            ("[1 2]", "expected `,` or `]`"),
+            ("[1,]", "expected a value"),
+            ("[1", "expected `,` or `]`"),
+        ] {
+            let mut elements = match Elements::new(text) {
+                Ok(elements) => elements,
+                Err(error) => {
+                    assert_eq!(error.problem, problem, "{text}");
+                    continue;
+                }
+            };
+            let error = loop {
+                match elements.next() {
+                    Ok(Some(_)) => {}
+                    Ok(None) => panic!("{text}: no error"),
+                    Err(error) => break error,
+                }
+            };
+            assert_eq!(error.problem, problem, "{text}");
+        }
+    }
+
+    #[test]
+    fn elements_read_in_place() {
+        let text = r#"[{"Name":"a","Value":{"x":[1]}}, 7 ,{}]"#;
+        let mut elements = Elements::new(text).expect("an array");
+        let mut members = Vec::new();
+        let mut seen = Vec::new();
+        while let Some(element) = elements
+            .next_in_place(
+                |error| error.to_string(),
+                |key, value| {
+                    members.push(format!("{}={}", key.raw(), value.text));
+                    Ok(())
+                },
+            )
+            .expect("valid")
+        {
+            seen.push((element.text.to_owned(), element.kind));
+        }
+        assert_eq!(members, vec!["Name=\"a\"", "Value={\"x\":[1]}"]);
+        assert_eq!(
+            seen,
+            vec![
+                (r#"{"Name":"a","Value":{"x":[1]}}"#.to_owned(), Kind::Object),
+                ("7".to_owned(), Kind::Number),
+                ("{}".to_owned(), Kind::Object),
+            ]
+        );
+        for (text, problem) in [
+            (r#"[{"a":1]"#, "expected `,` or `}` at byte 7"),
+            (r#"[{"a":1} {}]"#, "expected `,` or `]` at byte 9"),
+            (r#"[{"a":1}"#, "expected `,` or `]` at byte 8"),
+        ] {
+            let mut elements = Elements::new(text).expect("an array");
+            let error = loop {
+                match elements.next_in_place(|error| error.to_string(), |_, _| Ok(())) {
+                    Ok(Some(_)) => {}
+                    Ok(None) => panic!("{text}: no error"),
+                    Err(error) => break error,
+                }
+            };
+            assert_eq!(error, problem, "{text}");
+        }
+    }
+
+    #[test]
+    fn strings_are_borrowed_unless_escaped() {
+        let mut members = Members::new(r#"{"a":"plain","b":"t\u00e9\n"}"#).expect("object");
+        let (_, plain) = members.next().expect("valid").expect("a member");
+        assert!(matches!(plain.string(), Some(Ok(Cow::Borrowed("plain")))));
+        let (_, escaped) = members.next().expect("valid").expect("a member");
+        assert_eq!(
+            escaped.string().expect("a string").expect("valid"),
+            "t\u{e9}\n"
+        );
+        assert_eq!(
+            RawJson {
+                text: "1",
+                kind: Kind::Number
+            }
+            .string(),
+            None
+        );
+        let mut members = Members::new("{\"é\":\"ü\"}").expect("object");
+        let (key, value) = members.next().expect("valid").expect("a member");
+        assert_eq!(
+            (key.raw(), value.string()),
+            ("é", Some(Ok(Cow::Borrowed("ü"))))
+        );
+    }
+
+    #[test]
+    fn malformed_objects_say_what_and_where() {
+        for (text, problem, offset) in [
+            ("[1]", "expected a JSON object", 0),
+            (r#"{"a" 1}"#, "expected `:`", 5),
+            (r#"{"a":1 "b":2}"#, "expected `,` or `}`", 7),
+            (r#"{"a":1,}"#, "expected a key", 7),
+            (r#"{"a":tru}"#, "invalid literal", 5),
+            (r#"{"a":01}"#, "expected `,` or `}`", 6),
+            (r#"{"a":1.}"#, "invalid number", 7),
+            (r#"{"a":-}"#, "invalid number", 6),
+            (r#"{"a":"x}"#, "unterminated string", 5),
+            (r#"{"a":[1,{]]}"#, "mismatched bracket", 9),
+            (r#"{"a":[1,2}"#, "mismatched bracket", 9),
+            (r#"{"a":[[1]"#, "unterminated object or array", 5),
+            (r#"{"a":1} x"#, "trailing characters", 8),
+            (r#"{"a":1"#, "expected `,` or `}`", 6),
+            (r#"{"a":}"#, "expected a value", 5),
+            (r#"{"a\"#, "unterminated string", 1),
+        ] {
+            assert_eq!(scan(text), Err(ScanError { offset, problem }), "{text}");
+        }
+        let deep = format!(r#"{{"a":{}{}}}"#, "[".repeat(129), "]".repeat(129));
+        assert_eq!(scan(&deep).map_err(|e| e.problem), Err("nested too deeply"));
+        let fine = format!(r#"{{"a":{}{}}}"#, "[".repeat(128), "]".repeat(128));
+        assert!(scan(&fine).is_ok());
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn json_value() -> impl Strategy<Value = serde_json::Value> {
+            let leaf = prop_oneof![
+                Just(serde_json::Value::Null),
+                any::<bool>().prop_map(serde_json::Value::Bool),
+                any::<i64>().prop_map(|n| serde_json::json!(n)),
+                // Eighths print and parse back exactly, so equality is meaningful.
+                any::<i32>().prop_map(|n| serde_json::json!(f64::from(n) / 8.0)),
+                ".{0,12}".prop_map(serde_json::Value::String),
+            ];
+            leaf.prop_recursive(4, 32, 6, |inner| {
+                prop_oneof![
+                    prop::collection::vec(inner.clone(), 0..6).prop_map(serde_json::Value::Array),
+                    prop::collection::btree_map(".{0,8}", inner, 0..6)
+                        .prop_map(|map| serde_json::Value::Object(map.into_iter().collect())),
+                ]
+            })
+        }
+
+        proptest! {
+            /// Every member of a valid object is found, with a span that is its value's JSON.
+            #[test]
+            fn agrees_with_serde_on_valid_objects(
+                object in prop::collection::btree_map(".{0,8}", json_value(), 0..8),
+                pretty in any::<bool>(),
+            ) {
+                let object = serde_json::Value::Object(object.into_iter().collect());
+                let text = if pretty {
+                    serde_json::to_string_pretty(&object)
+                } else {
+                    serde_json::to_string(&object)
+                }
+                .expect("serialisable");
+                let mut members = Members::new(&text).expect("an object");
+                let mut seen = serde_json::Map::new();
+                while let Some((key, value)) = members.next().expect("valid") {
+                    let key = key.name().into_owned();
+                    let value: serde_json::Value =
+                        serde_json::from_str(value.text).expect("a JSON value");
+                    seen.insert(key, value);
+                }
+                prop_assert_eq!(serde_json::Value::Object(seen), object);
+            }
+
+            /// Any bytes at all: an answer, never a panic.
+            #[test]
+            fn never_panics(text in "\\{[\"a-z:,{}\\[\\]\\\\ 0-9.eE+\\-é\u{1F600}]{0,48}") {
+                if let Ok(mut members) = Members::new(&text) {
+                    while let Ok(Some((key, value))) = members.next() {
+                        let _ = (key.name(), value.string());
+                        if value.kind == Kind::Array {
+                            if let Ok(mut elements) = Elements::new(value.text) {
+                                while let Ok(Some(_)) = elements.next() {}
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+//! Small text normalisations the mapping applies to every field it copies into an event.
+//!
+//! Exports pad values with spaces, write empty strings for absent values, prefix addresses
+//! with `smtp:` and join recipient lists with `;`. Events carry none of that: an absent value
+//! is `None`, an address is bare, a list is a list.
+
+/// The text trimmed, or `None` when nothing is left.
+pub fn non_blank(text: &str) -> Option<&str> {
+    Some(text.trim()).filter(|text| !text.is_empty())
+}
+
+/// An owned, trimmed copy of a non-blank value.
+pub fn owned(text: Option<&str>) -> Option<String> {
+    text.and_then(non_blank).map(str::to_owned)
+}
+
+/// A case-folded copy of a non-blank identity (UPN, mailbox, address).
+pub fn case_folded(text: Option<&str>) -> Option<String> {
+    text.and_then(non_blank).map(str::to_lowercase)
+}
+
+/// The address without an `smtp:` / `SMTP:` prefix.
+pub fn without_smtp_prefix(address: &str) -> &str {
+    match address.get(..5) {
+        Some(prefix) if prefix.eq_ignore_ascii_case("smtp:") => address[5..].trim_start(),
+        _ => address,
+    }
+}
+
+/// Splits a recipient list (`a@x.com;smtp:b@y.com`) into bare recipients, dropping blanks.
+pub fn recipient_list(value: &str) -> Vec<String> {
+    value
+        .split(';')
+        .map(|recipient| without_smtp_prefix(recipient.trim()))
+        .filter_map(non_blank)
+        .map(str::to_owned)
+        .collect()
+}
+
+/// True when the text reads as an SMTP address (`local@domain`, no spaces, not an Exchange
+/// X.500 name).
+pub fn looks_like_address(text: &str) -> bool {
+    let Some((local, domain)) = text.rsplit_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.ends_with('.')
+        && !text.contains(char::is_whitespace)
+        && !text.starts_with('/')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blanks_are_absent() {
+        assert_eq!(non_blank("  x "), Some("x"));
+        assert_eq!(non_blank(" \t"), None);
+        assert_eq!(owned(Some("")), None);
+        assert_eq!(
+            case_folded(Some(" JDoe@Contoso.com ")).as_deref(),
+            Some("jdoe@contoso.com")
+        );
+    }
+
+    #[test]
+    fn recipient_lists_are_split_and_unprefixed() {
+        assert_eq!(
+            recipient_list("SMTP:a@x.example; b@y.example;;smtp: c@z.example"),
+            vec!["a@x.example", "b@y.example", "c@z.example"]
+        );
+        assert!(recipient_list("").is_empty());
+        assert_eq!(without_smtp_prefix("smtp"), "smtp");
+    }
+
+    #[test]
+    fn addresses() {
+        assert!(looks_like_address("drop.box@outlook-mail.example"));
+        assert!(!looks_like_address("Jo Smith"));
+        assert!(!looks_like_address("a@localhost"));
+        assert!(!looks_like_address(
+            "/o=ExchangeLabs/ou=x/cn=Recipients/cn=a@b.c"
+        ));
+        assert!(!looks_like_address("@x.example"));
+    }
+}
