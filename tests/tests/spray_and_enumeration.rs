@@ -1,6 +1,8 @@
 //! `credential_spray`, `email_enumeration` and `enumeration_tooling` end to end: sign-in
 //! exports and probe fixtures, as the command line and the page read them, through the engine.
 
+mod audit;
+
 use mailhound_core::{EngineConfig, EntityKind, Finding, Mode, Severity};
 use mailhound_e2e::{fixture, scan_chunked};
 
@@ -288,4 +290,69 @@ fn a_snapshot_in_the_middle_of_a_spray_gives_the_uninterrupted_finding() {
             assert_eq!(findings, whole.findings, "cut after {cut} rows");
         }
     }
+}
+
+#[test]
+fn a_sprayed_password_that_works_is_the_signal_for_thread_hijack() {
+    const JDOE: &str = "jdoe@contoso.com";
+    const OFFICE: &str = "198.51.100.23";
+    const ATTACKER: &str = "203.0.113.45";
+    // A week of ordinary use from the office.
+    let mut sign_ins: Vec<String> = (1..=7)
+        .map(|day| audit::graph_sign_in(&format!("si{day}"), -day * audit::DAY, JDOE, OFFICE, "US"))
+        .collect();
+    let mut records: Vec<String> = (1..=7)
+        .map(|day| {
+            audit::send(
+                &format!("old{day}"),
+                -day * audit::DAY + 30,
+                JDOE,
+                OFFICE,
+                "RE: weekly report",
+                &format!("OLD{day}"),
+            )
+        })
+        .collect();
+    // The spray: one wrong password for each of twelve accounts, jdoe among them; then jdoe's
+    // password works from the same address, and the attacker replies in jdoe's threads.
+    for i in 0..12 {
+        let user = if i == 4 {
+            JDOE.to_owned()
+        } else {
+            format!("staff{i}@contoso.com")
+        };
+        let mut failure: serde_json::Value = serde_json::from_str(&audit::graph_sign_in(
+            &format!("f{i}"),
+            -40 + i,
+            &user,
+            ATTACKER,
+            "NG",
+        ))
+        .expect("json");
+        failure["status"]["errorCode"] = 50126.into();
+        sign_ins.push(failure.to_string());
+    }
+    sign_ins.push(audit::graph_sign_in("win", -2, JDOE, ATTACKER, "NG"));
+    for (id, minute, subject) in [
+        ("h1", 5, "RE: Invoice 4411 - updated bank details"),
+        ("h2", 12, "RE: Invoice 4412"),
+    ] {
+        records.push(audit::send(
+            id,
+            minute,
+            JDOE,
+            ATTACKER,
+            subject,
+            &id.to_uppercase(),
+        ));
+    }
+    let scanned = audit::scan(&records, &sign_ins, audit::tenant());
+    let spray = audit::of(&scanned, "credential_spray");
+    assert_eq!(spray.len(), 1);
+    assert_eq!(spray[0].severity, Severity::Critical);
+    assert_eq!(spray[0].details["compromised_accounts"][0], JDOE);
+    let hijack = audit::of(&scanned, "thread_hijack");
+    assert_eq!(hijack.len(), 1, "{:#?}", scanned.findings);
+    assert_eq!(hijack[0].details["signal_detection"], "credential_spray");
+    assert_eq!(hijack[0].details["signal_finding"], spray[0].id.as_str());
 }
