@@ -871,6 +871,13 @@ fn contains_folded(haystack: &str, needle: &str) -> bool {
             .any(|window| window.eq_ignore_ascii_case(needle))
 }
 
+/// True when `text` ends with `suffix` (lower-case ASCII), ignoring ASCII case; compared as
+/// bytes, so a path with multi-byte characters is no problem.
+fn ends_with_folded(text: &str, suffix: &str) -> bool {
+    let (text, suffix) = (text.as_bytes(), suffix.as_bytes());
+    text.len() >= suffix.len() && text[text.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+}
+
 fn any_folded(haystack: &str, needles: &[&str]) -> bool {
     needles
         .iter()
@@ -908,9 +915,7 @@ fn web(event: &Event, request: &WebRequest) -> Option<Observation> {
     let path = request.path.as_deref().unwrap_or_default();
     let getcredentialtype = post
         && request.host.as_deref().is_none_or(is_login_host)
-        && path.len() >= "/getcredentialtype".len()
-        && path[path.len() - "/getcredentialtype".len()..]
-            .eq_ignore_ascii_case("/getcredentialtype");
+        && ends_with_folded(path, "/getcredentialtype");
     let autodiscover = post
         && request.status == Some(401)
         && path.eq_ignore_ascii_case("/autodiscover/autodiscover.xml")
@@ -1158,6 +1163,19 @@ mod tests {
             })
             .collect();
         assert_eq!(run(&EngineConfig::default(), &tenant).len(), 1);
+    }
+
+    #[test]
+    fn paths_with_multi_byte_characters_are_read_without_panicking() {
+        for path in ["/é", "€€€€€€/", "/tenant/Ünïcödé/GetCredentialType", "€"] {
+            let event = proxy("u", 0, "10.0.5.42", "POST", path, POWERSHELL_UA);
+            assert!(run(&EngineConfig::default(), &[event]).is_empty(), "{path}");
+        }
+        assert!(ends_with_folded(
+            "/tenant/Ünïcödé/GetCredentialType",
+            "/getcredentialtype"
+        ));
+        assert!(!ends_with_folded("€€€€€€/", "/getcredentialtype"));
     }
 
     #[test]
