@@ -5,6 +5,9 @@
 //! default.
 
 use crate::detect::bulk_send::BulkSendConfig;
+use crate::detect::credential_spray::CredentialSprayConfig;
+use crate::detect::email_enumeration::EmailEnumerationConfig;
+use crate::detect::enumeration_tooling::EnumerationToolingConfig;
 use crate::detect::impossible_travel::ImpossibleTravelConfig;
 use crate::detect::inbox_rule_exfiltration::InboxRuleConfig;
 use crate::detect::risky_signin_then_inbox_rule::RiskySigninThenInboxRuleConfig;
@@ -37,6 +40,12 @@ pub struct DetectionConfig {
     pub impossible_travel: ImpossibleTravelConfig,
     /// `risky_signin_then_inbox_rule`.
     pub risky_signin_then_inbox_rule: RiskySigninThenInboxRuleConfig,
+    /// `credential_spray`.
+    pub credential_spray: CredentialSprayConfig,
+    /// `email_enumeration`.
+    pub email_enumeration: EmailEnumerationConfig,
+    /// `enumeration_tooling`.
+    pub enumeration_tooling: EnumerationToolingConfig,
 }
 
 /// Settings of an [`crate::Engine`].

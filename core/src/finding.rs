@@ -63,6 +63,8 @@ pub enum EntityKind {
     User,
     /// A source address.
     Ip,
+    /// A machine known by name only (endpoint telemetry without its address).
+    Host,
 }
 
 /// The account or address a finding is about.
@@ -70,7 +72,7 @@ pub enum EntityKind {
 pub struct Entity {
     /// User or IP.
     pub kind: EntityKind,
-    /// The UPN or the address.
+    /// The UPN, the address or the machine name.
     pub value: String,
 }
 

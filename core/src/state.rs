@@ -143,6 +143,20 @@ impl<K: Eq + Hash + Ord + Clone, V> KeyedState<K, V> {
         }
     }
 
+    /// Removes and returns every key last touched before `cutoff`, oldest first.
+    pub fn take_expired(&mut self, cutoff: Timestamp) -> Vec<(K, V)> {
+        let mut expired = Vec::new();
+        self.expire_before(cutoff, &mut |key, value| expired.push((key, value)));
+        expired
+    }
+
+    /// Removes and returns every key, oldest first (end of the scan).
+    pub fn take_all(&mut self) -> Vec<(K, V)> {
+        let mut all = Vec::new();
+        self.drain(&mut |key, value| all.push((key, value)));
+        all
+    }
+
     /// Removes every key, oldest first (end of the scan).
     pub fn drain(&mut self, expired: &mut dyn FnMut(K, V)) {
         while let Some((_, _, key)) = self.by_touch.pop_first() {

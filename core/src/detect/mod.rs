@@ -4,11 +4,16 @@
 //! whatever keyed state its logic needs; the engine owns the detectors and routes events to
 //! them.
 
+pub mod aadsts;
 pub mod bulk_send;
+pub mod credential_spray;
+pub mod email_enumeration;
+pub mod enumeration_tooling;
 pub mod impossible_travel;
 pub mod inbox_rule_exfiltration;
 pub mod risky_signin_then_inbox_rule;
 pub mod thread_hijack;
+pub mod window;
 
 use crate::config::EngineConfig;
 use crate::event::Event;
@@ -18,6 +23,10 @@ use crate::finding::Finding;
 pub const T1586_002: &str = "T1586.002";
 /// The ATT&CK tactic of T1586.
 pub const RESOURCE_DEVELOPMENT: &str = "Resource Development";
+/// The ATT&CK technique for gathering victims' email addresses.
+pub const T1589_002: &str = "T1589.002";
+/// The ATT&CK tactic of T1589.
+pub const RECONNAISSANCE: &str = "Reconnaissance";
 
 /// The size of a detector's keyed state, reported in the stats.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -28,6 +37,19 @@ pub struct StateSize {
     pub capacity: usize,
     /// Keys evicted because the bound was reached.
     pub evicted: u64,
+}
+
+impl StateSize {
+    /// The size of `state`.
+    pub fn of<K: Eq + std::hash::Hash + Ord + Clone, V>(
+        state: &crate::state::KeyedState<K, V>,
+    ) -> Self {
+        Self {
+            keys: state.len(),
+            capacity: state.capacity(),
+            evicted: state.evicted(),
+        }
+    }
 }
 
 /// One detection.
@@ -69,5 +91,8 @@ pub fn all(config: &EngineConfig) -> Vec<Box<dyn Detector>> {
         Box::new(risky_signin_then_inbox_rule::RiskySigninThenInboxRule::new(
             config,
         )),
+        Box::new(credential_spray::CredentialSpray::new(config)),
+        Box::new(email_enumeration::EmailEnumeration::new(config)),
+        Box::new(enumeration_tooling::EnumerationTooling::new(config)),
     ]
 }

@@ -27,6 +27,7 @@ pub fn to_csv(findings: &[Finding]) -> Result<Vec<u8>, csv::Error> {
         let entity_kind = match finding.entity.kind {
             crate::finding::EntityKind::User => "user",
             crate::finding::EntityKind::Ip => "ip",
+            crate::finding::EntityKind::Host => "host",
         };
         let confidence = match finding.confidence {
             crate::finding::Confidence::Low => "low",

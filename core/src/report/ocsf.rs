@@ -40,6 +40,7 @@ pub fn detection_finding(finding: &Finding) -> Value {
     let resource = match finding.entity.kind {
         EntityKind::User => json!({"type": "Mailbox", "name": finding.entity.value}),
         EntityKind::Ip => json!({"type": "IP Address", "name": finding.entity.value}),
+        EntityKind::Host => json!({"type": "Hostname", "name": finding.entity.value}),
     };
     json!({
         "class_uid": 2004,
