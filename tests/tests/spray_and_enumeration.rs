@@ -1,6 +1,8 @@
 //! `credential_spray`, `email_enumeration` and `enumeration_tooling` end to end: sign-in
 //! exports and probe fixtures, as the command line and the page read them, through the engine.
 
+mod audit;
+
 use mailhound_core::{EngineConfig, EntityKind, Finding, Mode, Severity};
 use mailhound_e2e::{fixture, scan_chunked};
 
@@ -86,7 +88,7 @@ fn a_spray_then_a_sign_in_is_one_critical_finding_whatever_the_order() {
     assert_eq!(finding.entity.value, "203.0.113.77");
     assert_eq!(finding.details["distinct_users"], 14);
     assert_eq!(
-        finding.details["password_found_accounts"][0],
+        finding.details["compromised_accounts"][0],
         "user6@contoso.com"
     );
     assert_eq!(finding.details["legacy_share"], 1.0);
@@ -127,7 +129,7 @@ fn seed_compatible_mode_counts_the_clock_hour() {
     assert_eq!(spray[0].details["mode"], "seed-compatible");
     assert_eq!(spray[0].details["distinct_users"], 14);
     assert!(
-        spray[0].details["password_found_accounts"]
+        spray[0].details["compromised_accounts"]
             .as_array()
             .is_some_and(Vec::is_empty)
     );
@@ -247,4 +249,110 @@ fn tool_user_agents_in_proxy_logs() {
     }
     // Squid's native log has no user agent, and four GetCredentialType calls are no burst.
     assert!(probe("proxy-squid.log").is_empty());
+}
+
+#[test]
+fn a_snapshot_in_the_middle_of_a_spray_gives_the_uninterrupted_finding() {
+    // One sign-in per line, as a stream delivers them; the success arrives after the cut.
+    let text = spray_export();
+    let rows: Vec<&str> = text
+        .trim_start_matches(r#"{"value":["#)
+        .trim_end_matches("]}")
+        .split(",\n")
+        .collect();
+    // A stream releases each event at once (no lateness), so the cut falls inside the
+    // detectors' state, not only inside the reorder buffer.
+    let streaming = EngineConfig {
+        allowed_lateness_seconds: Some(0),
+        ..EngineConfig::default()
+    };
+    for config in [EngineConfig::default(), streaming] {
+        let whole = scan_chunked(
+            &[("all.ndjson", rows.join("\n").as_bytes())],
+            1 << 20,
+            config.clone(),
+        );
+        assert_eq!(of(&whole.findings, "credential_spray").len(), 1);
+        for cut in [3, 9, 14] {
+            let mut engine = mailhound_core::Engine::new(config.clone());
+            let mut findings = engine
+                .push(rows[..cut].join("\n").as_bytes())
+                .expect("open");
+            let (more, bytes) = engine.snapshot().expect("snapshot");
+            findings.extend(more);
+            let mut restored = mailhound_core::Engine::restore(&bytes).expect("restore");
+            findings.extend(
+                restored
+                    .push(rows[cut..].join("\n").as_bytes())
+                    .expect("open"),
+            );
+            findings.extend(restored.finish().expect("open"));
+            assert_eq!(findings, whole.findings, "cut after {cut} rows");
+        }
+    }
+}
+
+#[test]
+fn a_sprayed_password_that_works_is_the_signal_for_thread_hijack() {
+    const JDOE: &str = "jdoe@contoso.com";
+    const OFFICE: &str = "198.51.100.23";
+    const ATTACKER: &str = "203.0.113.45";
+    // A week of ordinary use from the office.
+    let mut sign_ins: Vec<String> = (1..=7)
+        .map(|day| audit::graph_sign_in(&format!("si{day}"), -day * audit::DAY, JDOE, OFFICE, "US"))
+        .collect();
+    let mut records: Vec<String> = (1..=7)
+        .map(|day| {
+            audit::send(
+                &format!("old{day}"),
+                -day * audit::DAY + 30,
+                JDOE,
+                OFFICE,
+                "RE: weekly report",
+                &format!("OLD{day}"),
+            )
+        })
+        .collect();
+    // The spray: one wrong password for each of twelve accounts, jdoe among them; then jdoe's
+    // password works from the same address, and the attacker replies in jdoe's threads.
+    for i in 0..12 {
+        let user = if i == 4 {
+            JDOE.to_owned()
+        } else {
+            format!("staff{i}@contoso.com")
+        };
+        let mut failure: serde_json::Value = serde_json::from_str(&audit::graph_sign_in(
+            &format!("f{i}"),
+            -40 + i,
+            &user,
+            ATTACKER,
+            "NG",
+        ))
+        .expect("json");
+        failure["status"]["errorCode"] = 50126.into();
+        sign_ins.push(failure.to_string());
+    }
+    sign_ins.push(audit::graph_sign_in("win", -2, JDOE, ATTACKER, "NG"));
+    for (id, minute, subject) in [
+        ("h1", 5, "RE: Invoice 4411 - updated bank details"),
+        ("h2", 12, "RE: Invoice 4412"),
+    ] {
+        records.push(audit::send(
+            id,
+            minute,
+            JDOE,
+            ATTACKER,
+            subject,
+            &id.to_uppercase(),
+        ));
+    }
+    let scanned = audit::scan(&records, &sign_ins, audit::tenant());
+    let spray = audit::of(&scanned, "credential_spray");
+    assert_eq!(spray.len(), 1);
+    assert_eq!(spray[0].severity, Severity::Critical);
+    assert_eq!(spray[0].details["compromised_accounts"][0], JDOE);
+    let hijack = audit::of(&scanned, "thread_hijack");
+    assert_eq!(hijack.len(), 1, "{:#?}", scanned.findings);
+    assert_eq!(hijack[0].details["signal_detection"], "credential_spray");
+    assert_eq!(hijack[0].details["signal_finding"], spray[0].id.as_str());
 }

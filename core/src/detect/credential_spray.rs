@@ -27,7 +27,11 @@
 //! `window_minutes`. A **successful sign-in from the same source for an account after its
 //! failures** joins the episode while it is open (so a success arriving up to
 //! `window_minutes` after the last failure still counts): the password was found. One finding
-//! per episode, made when it closes.
+//! per episode, made when it closes. The same attempt exported twice, by the sign-in log and
+//! by the audit log (`UserLoginFailed`), counts once: same account, code and source within
+//! two seconds, one from each log. Its details name the accounts whose password was found
+//! (`compromised_accounts`) and the `source_ip`: `thread_hijack` reads them as a compromise
+//! signal.
 //!
 //! **Shared egress (NAT, VPN, identity proxies).** Many people behind one address mistype
 //! passwords, and each mistake looks like one attempt against one account. What sets a spray
@@ -59,7 +63,7 @@ use super::window::{TimeWindow, Timed, clock_hour, insert_capped};
 use super::{Detector, RESOURCE_DEVELOPMENT, StateSize, T1586_002};
 use crate::config::{EngineConfig, Mode};
 use crate::decode::signin::UNKNOWN_FAILURE_CODE;
-use crate::event::{Event, EventKind, SignIn};
+use crate::event::{Event, EventKind, SignIn, SignInLog};
 use crate::finding::{Confidence, Entity, EntityKind, Finding, Severity};
 use crate::net::IpRanges;
 use crate::state::KeyedState;
@@ -149,6 +153,10 @@ struct Attempt {
     code: u32,
     record: String,
     legacy: bool,
+    /// Recorded by the audit log (`UserLoginFailed`) rather than the sign-in log.
+    audit_log: bool,
+    /// Already recognised as the other log's record of the same attempt.
+    paired: bool,
     /// The user agent and the application, as indices into the source's labels.
     agent: Option<u8>,
     app: Option<u8>,
@@ -498,6 +506,11 @@ impl CredentialSpray {
         if source.attempts.is_empty() {
             source.labels.clear();
         }
+        if source.pair_with_other_log(&attempt) {
+            // Counted already; a pair is never more than seconds apart, so nothing closed.
+            findings.extend(closed.and_then(|e| self.finding(ip, e)));
+            return;
+        }
 
         let guess_count = source.counts.add(&attempt.user, max_few);
         let user = attempt.user.clone();
@@ -702,6 +715,7 @@ impl CredentialSpray {
             evidence,
             details: json!({
                 "tier": tier,
+                "source_ip": source,
                 "tiers": tiers,
                 "mode": self.mode,
                 "distinct_users": distinct,
@@ -710,7 +724,7 @@ impl CredentialSpray {
                 "max_attempts_per_user": max_per_user,
                 "peak_users_in_window": episode.peak_users,
                 "codes": codes,
-                "password_found_accounts": found,
+                "compromised_accounts": found,
                 "password_correct_accounts": correct,
                 "expired_password_accounts": expired,
                 "credential_oracle_accounts": oracle,
@@ -754,6 +768,32 @@ impl Source {
             }
             counts.leave_guessing(&attempt.user);
         }
+    }
+}
+
+/// How far apart the sign-in log and the audit log may time the same attempt.
+const SAME_ATTEMPT_MS: i64 = 2_000;
+
+impl Source {
+    /// True when `attempt` is the other log's record of an attempt already counted: the same
+    /// account and code from the same source within [`SAME_ATTEMPT_MS`], one from the sign-in
+    /// log and one from the audit log (a scan of both exports would count it twice).
+    fn pair_with_other_log(&mut self, attempt: &Attempt) -> bool {
+        let earliest = attempt.time.millis() - SAME_ATTEMPT_MS;
+        for seen in self.attempts.iter_mut().rev() {
+            if seen.time.millis() < earliest {
+                break;
+            }
+            if !seen.paired
+                && seen.audit_log != attempt.audit_log
+                && seen.code == attempt.code
+                && seen.user == attempt.user
+            {
+                seen.paired = true;
+                return true;
+            }
+        }
+        false
     }
 }
 
@@ -853,6 +893,8 @@ fn attempt(event: &Event, user: &str, sign_in: &SignIn) -> Attempt {
         code: sign_in.error_code,
         record: event.record_id.clone(),
         legacy: legacy_or_ropc(sign_in),
+        audit_log: sign_in.log == SignInLog::AuditLog,
+        paired: false,
         agent: None,
         app: None,
     }
@@ -1072,7 +1114,7 @@ mod tests {
         let finding = &findings[0];
         assert_eq!(finding.severity, Severity::Critical);
         assert_eq!(
-            strings(&finding.details["password_found_accounts"]),
+            strings(&finding.details["compromised_accounts"]),
             vec!["user4@contoso.com"]
         );
         assert!(finding.evidence.contains(&"win".to_owned()));
@@ -1154,6 +1196,35 @@ mod tests {
         let mut config = EngineConfig::default();
         config.detections.credential_spray.guess_window_minutes = 60;
         assert_eq!(run(&config, &slow)[0].details["tier"], "guessing");
+    }
+
+    #[test]
+    fn the_same_attempts_in_the_sign_in_log_and_the_audit_log_count_once() {
+        // Two tries at each of twelve accounts, exported twice: as sign-ins and as the audit
+        // log's UserLoginFailed.
+        let mut events = Vec::new();
+        for round in 0..2 {
+            for event in spray(SPRAYER, 12, 50126, MINUTE, round * 20 * MINUTE) {
+                let mut audit = event.clone();
+                audit.record_id = format!("ual-{}", event.record_id);
+                audit.time = Timestamp(event.time.millis() + 1_000);
+                if let EventKind::SignIn(sign_in) = &mut audit.kind {
+                    sign_in.log = SignInLog::AuditLog;
+                }
+                events.push(event);
+                events.push(audit);
+            }
+        }
+        let findings = run(&EngineConfig::default(), &events);
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].details["attempts"], 24);
+        assert_eq!(findings[0].details["max_attempts_per_user"], 2);
+        assert!(
+            findings[0]
+                .evidence
+                .iter()
+                .all(|id| !id.starts_with("ual-"))
+        );
     }
 
     #[test]

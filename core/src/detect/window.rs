@@ -92,6 +92,11 @@ impl<T: Timed> TimeWindow<T> {
         self.items.iter()
     }
 
+    /// The items, oldest first, to change in place (their times must stay as they are).
+    pub fn iter_mut(&mut self) -> impl DoubleEndedIterator<Item = &mut T> {
+        self.items.iter_mut()
+    }
+
     /// Items held.
     pub fn len(&self) -> usize {
         self.items.len()
