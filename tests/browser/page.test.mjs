@@ -245,7 +245,7 @@ describe('mailhound page', { timeout: 120_000 }, () => {
     const broken = [
       '[',
       '  42,',
-      '  {"Id":"x1","CreationTime":"2025-03-04T09:15:02","Operation":"New-InboxRule","UserId":"amy@contoso.com","Parameters":[{"Name":"Name","Value":"Tidy"},{"Name":"MoveToFolder","Value":"Archive"}]},',
+      '  {"Id":"x1","CreationTime":"2025-03-04T09:15:02","Operation":"New-InboxRule","UserId":"amy@contoso.com","Parameters":[{"Name":"Name","Value":"Tidy"},{"Name":"MoveToFolder","Value":"Newsletters"}]},',
       '  {"Id":"x2","CreationTime":"2025-03-0',
     ].join('\n');
     await page.getByTestId('file-input').setInputFiles({
