@@ -4,7 +4,7 @@
 
 const SEVERITY_RANK = { critical: 4, high: 3, medium: 2, low: 1, informational: 0 };
 const SVG_NS = 'http://www.w3.org/2000/svg';
-const STAT_KEYS = ['records', 'events', 'ignored', 'rejected', 'findings'];
+const STAT_KEYS = ['records', 'events', 'ignored', 'rejected', 'duplicates', 'findings'];
 
 const el = {
   input: document.getElementById('file-input'),

@@ -141,7 +141,7 @@ async function assertDone(page) {
 
 async function readStats(page) {
   const stats = {};
-  for (const key of ['records', 'events', 'ignored', 'rejected', 'findings']) {
+  for (const key of ['records', 'events', 'ignored', 'rejected', 'duplicates', 'findings']) {
     stats[key] = (await page.getByTestId('stats').locator(`[data-stat="${key}"]`).textContent()).trim();
   }
   return stats;
@@ -174,7 +174,7 @@ describe('mailhound page', { timeout: 120_000 }, () => {
     assert.doesNotMatch(table, /asmith@contoso\.com/, 'the benign rule is not a finding');
 
     assert.deepEqual(await readStats(page),
-      { records: '4', events: '4', ignored: '0', rejected: '0', findings: '1' });
+      { records: '4', events: '4', ignored: '0', rejected: '0', duplicates: '0', findings: '1' });
     assert.equal(await page.getByTestId('rejections').locator('li').count(), 0);
 
     const size = readFileSync(fixturePath).length;
@@ -239,13 +239,27 @@ describe('mailhound page', { timeout: 120_000 }, () => {
     assertNoPageErrors(seen);
   });
 
+  test('the same export loaded twice counts its records as duplicates', async (t) => {
+    const seen = await openPage(t);
+    const { page } = seen;
+    await page.getByTestId('file-input').setInputFiles([
+      { name: 'january.json', mimeType: 'application/json', buffer: Buffer.from(fixtureText) },
+      { name: 'overlap.json', mimeType: 'application/json', buffer: Buffer.from(fixtureText) },
+    ]);
+    await assertDone(page);
+    assert.deepEqual(await readStats(page),
+      { records: '8', events: '4', ignored: '0', rejected: '0', duplicates: '4', findings: '1' });
+    assert.equal(await page.getByTestId('finding-row').count(), 1);
+    assertNoPageErrors(seen);
+  });
+
   test('malformed records are listed with their location and reason', async (t) => {
     const seen = await openPage(t);
     const { page } = seen;
     const broken = [
       '[',
       '  42,',
-      '  {"Id":"x1","CreationTime":"2025-03-04T09:15:02","Operation":"New-InboxRule","UserId":"amy@contoso.com","Parameters":[{"Name":"Name","Value":"Tidy"},{"Name":"MoveToFolder","Value":"Archive"}]},',
+      '  {"Id":"x1","CreationTime":"2025-03-04T09:15:02","Operation":"New-InboxRule","UserId":"amy@contoso.com","Parameters":[{"Name":"Name","Value":"Tidy"},{"Name":"MoveToFolder","Value":"Newsletters"}]},',
       '  {"Id":"x2","CreationTime":"2025-03-0',
     ].join('\n');
     await page.getByTestId('file-input').setInputFiles({
@@ -254,7 +268,7 @@ describe('mailhound page', { timeout: 120_000 }, () => {
     await assertDone(page);
 
     assert.deepEqual(await readStats(page),
-      { records: '3', events: '1', ignored: '0', rejected: '2', findings: '0' });
+      { records: '3', events: '1', ignored: '0', rejected: '2', duplicates: '0', findings: '0' });
     const items = page.getByTestId('rejections').locator('li');
     assert.equal(await items.count(), 2);
     const [scalar, truncated] = (await items.allTextContents()).map((text) => text.trim());
@@ -284,7 +298,7 @@ describe('mailhound page', { timeout: 120_000 }, () => {
     assert.match(rowText, /inbox_rule_exfiltration/);
     assert.match(rowText, /jdoe@contoso\.com/);
     assert.deepEqual(await readStats(page),
-      { records: '5', events: '4', ignored: '0', rejected: '1', findings: '1' });
+      { records: '5', events: '4', ignored: '0', rejected: '1', duplicates: '0', findings: '1' });
     assert.match(await page.getByTestId('rejections').textContent(), /scalar\.json:1 \(record 1\)/,
       'each file keeps its own name in locations');
     assert.equal(await page.locator('#file-list li').count(), 2, 'progress for each file');

@@ -904,6 +904,13 @@ fn is_script_image(image: &str) -> bool {
     SCRIPT_IMAGES.contains(&name.as_str()) || name.starts_with("python")
 }
 
+/// True when `text` ends with `suffix` (ASCII), ignoring case; compared as bytes, so a
+/// multi-byte character before the suffix is no problem.
+fn ends_with_folded(text: &str, suffix: &str) -> bool {
+    let (text, suffix) = (text.as_bytes(), suffix.as_bytes());
+    text.len() >= suffix.len() && text[text.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+}
+
 /// What a web request shows, if anything.
 fn web(event: &Event, request: &WebRequest) -> Option<Observation> {
     let agent = request.user_agent.as_deref().unwrap_or_default();
@@ -1133,6 +1140,23 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    #[test]
+    fn suffixes_compare_as_bytes_whatever_comes_before() {
+        assert!(ends_with_folded(
+            "/common/GetCredentialType",
+            "/getcredentialtype"
+        ));
+        assert!(ends_with_folded(
+            "/\u{fffd}/GETCREDENTIALTYPE",
+            "/getcredentialtype"
+        ));
+        assert!(!ends_with_folded(
+            "\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}x",
+            "/getcredentialtype"
+        ));
+        assert!(!ends_with_folded("", "/getcredentialtype"));
     }
 
     #[test]

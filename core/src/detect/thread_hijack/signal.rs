@@ -31,6 +31,7 @@ pub fn read(finding: &Finding, config: &ThreadHijackConfig) -> Option<(Vec<Strin
     match finding.entity.kind {
         EntityKind::User => push_user(&mut users, &finding.entity.value),
         EntityKind::Ip => push_ip(&mut ips, &finding.entity.value),
+        // A machine (a Sysmon host) names no mailbox user or address of its own.
         EntityKind::Host => {}
     }
     for field in &config.signal_user_fields {
