@@ -17,12 +17,13 @@ use serde::{Deserialize, Serialize};
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
 
-/// An event waiting in the buffer, ordered by time then arrival.
+/// An event waiting in the buffer, ordered by time then arrival. The event is boxed so that
+/// the heap's sifting moves a pointer, not the whole event.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Waiting {
     time: Timestamp,
     arrival: u64,
-    event: Event,
+    event: Box<Event>,
 }
 
 impl PartialEq for Waiting {
@@ -119,7 +120,7 @@ impl ReorderBuffer {
         self.heap.push(Reverse(Waiting {
             time: event.time,
             arrival: self.arrivals,
-            event,
+            event: Box::new(event),
         }));
         let due = match (self.lateness_ms, self.newest) {
             (Some(lateness), Some(newest)) => Some(Timestamp(newest.0 - lateness)),
@@ -145,7 +146,7 @@ impl ReorderBuffer {
     fn release_oldest(&mut self, release: &mut dyn FnMut(Event, Release)) {
         if let Some(Reverse(oldest)) = self.heap.pop() {
             self.released_up_to = Some(oldest.time);
-            release(oldest.event, Release::InOrder);
+            release(*oldest.event, Release::InOrder);
         }
     }
 }
