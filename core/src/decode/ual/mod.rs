@@ -5,8 +5,14 @@
 //! ([`search`]), a Graph audit log query record ([`graph`]), an Elastic `o365.audit` document
 //! ([`ecs`]), or such a document inside an Elasticsearch hit ([`es_hit`]). Each form's module
 //! only finds the embedded record and the row's outer values ([`envelope`]); the record is read
-//! through one borrowed view ([`record`], [`name_values`]) and turned into an outcome by one
-//! mapping ([`mapping`]), so the same record gives the same event whatever the export.
+//! through one borrowed view ([`record`]) and turned into an outcome by one mapping
+//! ([`mapping`]), so the same record gives the same event whatever the export.
+//!
+//! Reading is built for speed on the records that end up ignored, which are most of an
+//! export: a member scanner ([`scan`]) finds the fields without parsing what it skips, values
+//! are read into borrowed types with errors naming the field ([`values`]), and the members
+//! only some operations need are parsed when they are needed ([`members`], [`name_values`]).
+//! [`text`] holds the normalisations applied to every copied value.
 //!
 //! The mapping delegates by operation family: rule and forwarding cmdlets
 //! ([`rule_cmdlets`]), client-side rule changes ([`update_inbox_rules`], with the action
