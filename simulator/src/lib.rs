@@ -1,46 +1,87 @@
 //! mailhound-simulator: a seeded adversary simulator for Microsoft 365 telemetry.
 //!
-//! It plays a small tenant's ordinary day (mailbox reads, sends, sign-ins, harmless inbox
-//! rules) and injects attack scenarios into it, writing everything in the real export formats
-//! (the Management Activity API's audit-record JSON), never in the engine's own types, so that
-//! a validation run also exercises the decoders. Next to the telemetry it writes the ground
-//! truth: which scenario was injected, when, for whom, and which detection must fire.
+//! It plays a tenant's ordinary days (sign-ins, mailbox reads, sends, harmless inbox rules)
+//! and injects attack scenarios and benign look-alikes into them, writing every source in
+//! the real export formats (audit records, Entra sign-ins, proxy and IIS logs, Sysmon and
+//! Windows events), never in the engine's own types, so that a validation run also
+//! exercises the decoders. Next to the telemetry it writes the ground truth: which scenario
+//! was injected, when, for whom, with which records, and which detection must (not) fire.
 //!
-//! Everything is a pure function of the seed and the start time: the same options give the
-//! same bytes on every platform, and the simulator never reads a clock or asks the OS for
-//! randomness.
+//! Everything is a pure function of the options: the same seed and start give the same bytes
+//! on every platform, and the simulator never reads a clock or asks the OS for randomness.
+//! Output is streamed day by day, so a large tenant over many days needs memory for one day.
 
+pub mod geo;
 mod ids;
+pub mod output;
+pub mod record;
 pub mod scenarios;
-mod tenant;
+pub mod scene;
+pub mod signin;
+pub mod tenant;
 pub mod truth;
-mod ual;
+pub mod ual;
 pub mod validation;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
+use output::{FormatSpec, FormatWriter, WriterContext};
+use rand::RngExt;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
+use record::{ScenarioTag, Source};
+use scenarios::{Played, SCENARIOS, ScenarioSpec};
+use scene::{Cast, Emitter, Scene, scenario_rng};
 use serde::Serialize;
+use std::collections::BTreeSet;
 use std::fmt;
+use std::io::{self, Write};
+use truth::{Expectation, ScenarioTruth, Unobservable};
 
-pub use tenant::{Tenant, User};
-pub use truth::{Expectation, ScenarioKind, ScenarioTruth, Truth};
+pub use tenant::{Role, Tenant, User};
+pub use truth::{ScenarioKind, Truth};
 pub use validation::{ValidationReport, validate};
 
-/// The name of the audit-log file the simulator writes.
+/// The name of the audit-log file the simulator writes by default.
 pub const UAL_FILE: &str = "ual.json";
 
 /// What to simulate.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct SimOptions {
     /// Seeds every random choice.
     pub seed: u64,
-    /// Start of the simulated period (the day's activity follows it).
+    /// Start of the simulated period (midnight UTC of its first day, usually).
     pub start: DateTime<Utc>,
-    /// Number of ordinary users in the tenant.
+    /// Number of users in the tenant.
     pub users: usize,
-    /// Inject the attack scenarios; without them the run is benign activity only.
+    /// Number of days simulated.
+    pub days: u32,
+    /// Play the attack scenarios.
     pub attacks: bool,
+    /// Play the benign look-alikes.
+    pub lookalikes: bool,
+    /// Play only these scenario ids (attacks and look-alikes); all when `None`.
+    pub scenarios: Option<Vec<String>>,
+    /// The export formats to write, any number per source; a source without one is not
+    /// written.
+    pub formats: Vec<&'static FormatSpec>,
+}
+
+impl fmt::Debug for SimOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SimOptions")
+            .field("seed", &self.seed)
+            .field("start", &self.start)
+            .field("users", &self.users)
+            .field("days", &self.days)
+            .field("attacks", &self.attacks)
+            .field("lookalikes", &self.lookalikes)
+            .field("scenarios", &self.scenarios)
+            .field(
+                "formats",
+                &self.formats.iter().map(|f| f.name).collect::<Vec<_>>(),
+            )
+            .finish()
+    }
 }
 
 /// A start time that is not RFC 3339.
@@ -61,9 +102,10 @@ impl std::error::Error for InvalidStart {}
 
 impl SimOptions {
     /// Default size of the simulated tenant.
-    pub const DEFAULT_USERS: usize = 25;
+    pub const DEFAULT_USERS: usize = 50;
 
-    /// Options for `seed`, starting at `start` (RFC 3339), with the default tenant size.
+    /// Options for `seed`, starting at `start` (RFC 3339): the default tenant size, one
+    /// day, every scenario, and each source in its default format.
     pub fn new(seed: u64, start: &str) -> Result<Self, InvalidStart> {
         let start = DateTime::parse_from_rfc3339(start)
             .map_err(|_| InvalidStart(start.to_owned()))?
@@ -72,8 +114,31 @@ impl SimOptions {
             seed,
             start,
             users: Self::DEFAULT_USERS,
+            days: 1,
             attacks: true,
+            lookalikes: true,
+            scenarios: None,
+            formats: Source::ALL
+                .iter()
+                .filter_map(|source| output::default_of(*source))
+                .collect(),
         })
+    }
+
+    /// The scenarios these options play.
+    pub fn selected_scenarios(&self) -> Vec<&'static ScenarioSpec> {
+        SCENARIOS
+            .iter()
+            .filter(|spec| match spec.kind {
+                ScenarioKind::Attack => self.attacks,
+                ScenarioKind::Lookalike => self.lookalikes,
+            })
+            .filter(|spec| {
+                self.scenarios
+                    .as_ref()
+                    .is_none_or(|ids| ids.iter().any(|id| id == spec.id))
+            })
+            .collect()
     }
 }
 
@@ -95,42 +160,182 @@ pub struct SimOutput {
     pub truth: Truth,
 }
 
-/// Runs the simulation.
+/// Runs the simulation in memory.
 pub fn simulate(options: &SimOptions) -> SimOutput {
+    let (truth, files) = simulate_to(options, |_| Ok(Vec::new()))
+        .unwrap_or_else(|error| unreachable!("writing to memory cannot fail: {error}"));
+    SimOutput {
+        files: files
+            .into_iter()
+            .map(|(name, bytes)| SimFile {
+                name,
+                text: String::from_utf8_lossy(&bytes).into_owned(),
+            })
+            .collect(),
+        truth,
+    }
+}
+
+/// What the driver knows about one played scenario while the files are written.
+struct Pending {
+    spec: &'static ScenarioSpec,
+    played: Played,
+    records: Vec<String>,
+    files: BTreeSet<String>,
+    first: Option<DateTime<Utc>>,
+    last: Option<DateTime<Utc>>,
+}
+
+/// One open output: its format, its writer and where it writes.
+struct Output<W> {
+    spec: &'static FormatSpec,
+    writer: Box<dyn FormatWriter>,
+    sink: W,
+}
+
+/// Runs the simulation, streaming each output file into the writer `open` returns for its
+/// name; returns the truth and the writers, in format order.
+pub fn simulate_to<W: Write>(
+    options: &SimOptions,
+    mut open: impl FnMut(&str) -> io::Result<W>,
+) -> io::Result<(Truth, Vec<(String, W)>)> {
     let mut rng = StdRng::seed_from_u64(options.seed);
     let tenant = Tenant::generate(&mut rng, options.users);
-    let mut log = ual::AuditLog::default();
-    let mut scenarios = Vec::new();
-    scenarios::background::play(&mut rng, &tenant, options.start, &mut log);
-    scenarios.push(scenarios::benign_rules::play(
-        &mut rng,
-        &tenant,
-        options.start,
-        &mut log,
-    ));
-    if options.attacks {
-        scenarios.push(scenarios::inbox_rule_creation::play(
-            &mut rng,
-            &tenant,
-            options.start,
-            &mut log,
-        ));
+    let days = options.days.max(1);
+    let mut outputs = Vec::new();
+    for spec in &options.formats {
+        let context = WriterContext {
+            file: spec.file.to_owned(),
+            tenant_id: tenant.organization_id.clone(),
+            domain: tenant.domain.clone(),
+        };
+        let mut output = Output {
+            spec,
+            writer: (spec.make)(&context),
+            sink: open(spec.file)?,
+        };
+        output.writer.begin(&mut output.sink)?;
+        outputs.push(output);
     }
+
+    // Scenarios play first, each on a day of its own choosing; their records wait in
+    // per-day buckets until that day's background is written.
+    let mut cast = Cast::default();
+    let mut pending = Vec::new();
+    let mut buckets: Vec<Vec<record::SimRecord>> = (0..days).map(|_| Vec::new()).collect();
+    for (index, spec) in options.selected_scenarios().into_iter().enumerate() {
+        let mut scenario_rng = scenario_rng(options.seed, spec.id);
+        let day = scenario_rng.random_range(0..days);
+        let mut emitter = Emitter {
+            records: Vec::new(),
+            tag: Some(index as ScenarioTag),
+        };
+        let played = {
+            let mut scene = Scene {
+                rng: scenario_rng,
+                tenant: &tenant,
+                day: options.start + Duration::days(i64::from(day)),
+                out: &mut emitter,
+                cast: &mut cast,
+            };
+            (spec.play)(&mut scene)
+        };
+        for record in emitter.records {
+            let offset = (record.time - options.start).num_days();
+            let bucket = offset.clamp(0, i64::from(days) - 1) as usize;
+            buckets[bucket].push(record);
+        }
+        pending.push(Pending {
+            spec,
+            played,
+            records: Vec::new(),
+            files: BTreeSet::new(),
+            first: None,
+            last: None,
+        });
+    }
+
+    for (day, bucket) in buckets.into_iter().enumerate() {
+        let midnight = options.start + Duration::days(day as i64);
+        let mut day_log = Emitter::default();
+        scenarios::background::play(&mut rng, &tenant, midnight, &mut day_log);
+        let mut records = day_log.records;
+        records.extend(bucket);
+        records.sort_by_key(|record| record.time);
+        for record in &records {
+            let source = record.source();
+            for output in outputs.iter_mut().filter(|o| o.spec.source == source) {
+                let id = output.writer.write(record, &mut output.sink)?;
+                if let Some(tag) = record.scenario {
+                    let scenario = &mut pending[usize::from(tag)];
+                    scenario.records.push(id);
+                    scenario.files.insert(output.spec.file.to_owned());
+                }
+            }
+            if let Some(tag) = record.scenario {
+                let scenario = &mut pending[usize::from(tag)];
+                scenario.first = Some(scenario.first.map_or(record.time, |t| t.min(record.time)));
+                scenario.last = Some(scenario.last.map_or(record.time, |t| t.max(record.time)));
+            }
+        }
+    }
+    let mut files = Vec::new();
+    for mut output in outputs {
+        output.writer.end(&mut output.sink)?;
+        output.sink.flush()?;
+        files.push((output.spec.file.to_owned(), output.sink));
+    }
+    let written: BTreeSet<Source> = options.formats.iter().map(|f| f.source).collect();
     let truth = Truth {
         seed: options.seed,
-        start: options
-            .start
-            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        start: scenarios::rfc3339(options.start),
         domain: tenant.domain.clone(),
         users: tenant.users.len(),
-        scenarios,
+        scenarios: pending
+            .into_iter()
+            .map(|scenario| scenario_truth(scenario, &written))
+            .collect(),
     };
-    SimOutput {
-        files: vec![SimFile {
-            name: UAL_FILE.into(),
-            text: log.into_json_array(),
-        }],
-        truth,
+    Ok((truth, files))
+}
+
+/// The truth of one played scenario, given the sources this run wrote.
+fn scenario_truth(scenario: Pending, written: &BTreeSet<Source>) -> ScenarioTruth {
+    let Pending {
+        spec,
+        played,
+        mut records,
+        files,
+        first,
+        last,
+    } = scenario;
+    records.sort();
+    records.dedup();
+    let (observable, unobservable): (Vec<&scenarios::Need>, Vec<&scenarios::Need>) = played
+        .must_fire
+        .iter()
+        .partition(|need| need.sources.iter().all(|s| written.contains(s)));
+    ScenarioTruth {
+        id: spec.id.into(),
+        kind: spec.kind,
+        technique: spec.technique.map(Into::into),
+        description: played.description,
+        entities: played.entities,
+        first_seen: first.map(scenarios::rfc3339).unwrap_or_default(),
+        last_seen: last.map(scenarios::rfc3339).unwrap_or_default(),
+        sources: files.into_iter().collect(),
+        records,
+        expect: Expectation {
+            must_fire: observable.iter().map(|n| n.detection.into()).collect(),
+            must_not_fire: played.must_not_fire.iter().map(|d| (*d).into()).collect(),
+        },
+        unobservable: unobservable
+            .iter()
+            .map(|need| Unobservable {
+                detection: need.detection.into(),
+                needs: need.sources.iter().map(|s| s.name().into()).collect(),
+            })
+            .collect(),
     }
 }
 

@@ -1,5 +1,6 @@
-//! The simulated tenant: a domain and its users.
+//! The simulated tenant: a domain, its offices and its users with their roles.
 
+use crate::geo::{OFFICES, Place};
 use crate::ids;
 use fake::Fake;
 use fake::faker::company::en::CompanyName;
@@ -11,8 +12,23 @@ use std::net::Ipv4Addr;
 /// Words of company names that do not belong in a mail domain.
 const COMPANY_SUFFIXES: &[&str] = &["and", "sons", "inc", "llc", "group", "ltd"];
 
+/// What a user does, which shapes their activity and the scenarios that pick them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Ordinary staff.
+    Staff,
+    /// Executives: attractive phishing targets.
+    Executive,
+    /// Finance staff: invoices and payments, the business-email-compromise target.
+    Finance,
+    /// IT administrators, who run cmdlets and work from jump servers.
+    ItAdmin,
+    /// Frequent travellers.
+    Traveller,
+}
+
 /// A mailbox user.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct User {
     /// Display name.
     pub name: String,
@@ -20,12 +36,18 @@ pub struct User {
     pub upn: String,
     /// The audit log's `UserKey`.
     pub puid: String,
+    /// The directory object id (GUID), as sign-in logs carry it.
+    pub object_id: String,
     /// The corporate egress address the user normally appears from.
     pub office_ip: Ipv4Addr,
+    /// The office the user works at.
+    pub home: Place,
+    /// What the user does.
+    pub role: Role,
 }
 
 /// A tenant: one mail domain and its users.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Tenant {
     /// Primary mail domain, e.g. `northwind-traders.com`.
     pub domain: String,
@@ -47,10 +69,10 @@ impl Tenant {
             .collect::<Vec<_>>()
             .join("-");
         let domain = format!("{slug}.com");
-        let office_ips = [
-            ids::ip_in(rng, [198, 51, 100]),
-            ids::ip_in(rng, [198, 51, 100]),
-        ];
+        let office_ips: Vec<Ipv4Addr> = OFFICES
+            .iter()
+            .map(|_| ids::ip_in(rng, [198, 51, 100]))
+            .collect();
         let mut taken = BTreeSet::new();
         let mut people = Vec::new();
         while people.len() < users.max(2) {
@@ -64,11 +86,22 @@ impl Tenant {
             if !taken.insert(local.clone()) {
                 continue;
             }
+            let office = people.len() % OFFICES.len();
+            let role = match people.len() % 10 {
+                0 => Role::Executive,
+                1 | 2 => Role::Finance,
+                3 => Role::ItAdmin,
+                4 => Role::Traveller,
+                _ => Role::Staff,
+            };
             people.push(User {
                 name: format!("{first} {last}"),
                 upn: format!("{local}@{domain}"),
                 puid: ids::puid(rng),
-                office_ip: office_ips[people.len() % office_ips.len()],
+                object_id: ids::guid(rng),
+                office_ip: office_ips[office],
+                home: OFFICES[office],
+                role,
             });
         }
         Self {

@@ -59,6 +59,19 @@ pub struct ScenarioTruth {
     pub records: Vec<String>,
     /// What the engine must do about it.
     pub expect: Expectation,
+    /// Detections that would fire on this scenario with other sources, and why they are not
+    /// expected in this run (the sources carrying their traces were not written).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unobservable: Vec<Unobservable>,
+}
+
+/// A detection not expected because its traces are in sources this run did not write.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Unobservable {
+    /// The detection id.
+    pub detection: String,
+    /// The sources it needs (all of them).
+    pub needs: Vec<String>,
 }
 
 /// Which detections must fire, and which must not.

@@ -6,6 +6,8 @@
 //! parameter values always strings.
 
 use crate::ids;
+use crate::record::Body;
+use crate::scene::Emitter;
 use crate::tenant::{Tenant, User};
 use chrono::{DateTime, Utc};
 use rand::RngExt;
@@ -13,31 +15,6 @@ use serde_json::{Value, json};
 
 /// The audit-record time format: UTC, no zone designator, no fraction.
 const CREATION_TIME: &str = "%Y-%m-%dT%H:%M:%S";
-
-/// Records collected during a simulation, written in time order.
-#[derive(Debug, Default)]
-pub struct AuditLog {
-    records: Vec<(DateTime<Utc>, u64, Value)>,
-}
-
-impl AuditLog {
-    fn push(&mut self, time: DateTime<Utc>, record: Value) {
-        let sequence = self.records.len() as u64;
-        self.records.push((time, sequence, record));
-    }
-
-    /// The records as one JSON array, one record per line, ordered by time.
-    pub fn into_json_array(mut self) -> String {
-        self.records
-            .sort_by_key(|(time, sequence, _)| (*time, *sequence));
-        let lines: Vec<String> = self
-            .records
-            .iter()
-            .map(|(_, _, record)| record.to_string())
-            .collect();
-        format!("[\n{}\n]\n", lines.join(",\n"))
-    }
-}
 
 /// What every record of one simulated tenant shares.
 pub struct Context<'a> {
@@ -101,7 +78,7 @@ impl Context<'_> {
     pub fn cmdlet(
         &self,
         rng: &mut impl RngExt,
-        log: &mut AuditLog,
+        out: &mut Emitter,
         time: DateTime<Utc>,
         operation: &str,
         user: &User,
@@ -131,7 +108,7 @@ impl Context<'_> {
         record.insert("Parameters".into(), Value::Array(parameters));
         record.insert("ResultStatus".into(), json!("True"));
         record.insert("SessionId".into(), json!(ids::guid(rng)));
-        log.push(time, Value::Object(record));
+        out.push(time, Body::Audit(record));
         id
     }
 
@@ -139,7 +116,7 @@ impl Context<'_> {
     pub fn send(
         &self,
         rng: &mut impl RngExt,
-        log: &mut AuditLog,
+        out: &mut Emitter,
         time: DateTime<Utc>,
         user: &User,
         client_ip: &str,
@@ -168,7 +145,7 @@ impl Context<'_> {
             "Subject": subject,
         }));
         record.insert("SessionId".into(), json!(ids::guid(rng)));
-        log.push(time, Value::Object(record));
+        out.push(time, Body::Audit(record));
         id
     }
 
@@ -176,7 +153,7 @@ impl Context<'_> {
     pub fn mail_items_accessed(
         &self,
         rng: &mut impl RngExt,
-        log: &mut AuditLog,
+        out: &mut Emitter,
         time: DateTime<Utc>,
         user: &User,
         client_ip: &str,
@@ -199,7 +176,7 @@ impl Context<'_> {
                 {"Name": "IsThrottled", "Value": "False"}
             ]),
         );
-        log.push(time, Value::Object(record));
+        out.push(time, Body::Audit(record));
         id
     }
 
@@ -207,7 +184,7 @@ impl Context<'_> {
     pub fn user_logged_in(
         &self,
         rng: &mut impl RngExt,
-        log: &mut AuditLog,
+        out: &mut Emitter,
         time: DateTime<Utc>,
         user: &User,
         client_ip: &str,
@@ -232,7 +209,7 @@ impl Context<'_> {
         );
         record.insert("ErrorNumber".into(), json!("0"));
         record.insert("ResultStatus".into(), json!("Success"));
-        log.push(time, Value::Object(record));
+        out.push(time, Body::Audit(record));
         id
     }
 }

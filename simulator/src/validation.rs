@@ -165,6 +165,7 @@ mod tests {
             sources: Vec::new(),
             records: records.iter().map(|r| r.to_string()).collect(),
             expect,
+            unobservable: Vec::new(),
         }
     }
 

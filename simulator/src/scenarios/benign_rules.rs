@@ -3,17 +3,23 @@
 //! These rules move mail and stop processing, as ordinary users' rules do; they neither
 //! forward, redirect, delete nor mark as read, so `inbox_rule_exfiltration` must stay silent.
 
-use super::{rfc3339, working_hours};
-use crate::UAL_FILE;
-use crate::tenant::Tenant;
-use crate::truth::{Expectation, ScenarioKind, ScenarioTruth, TruthEntity};
-use crate::ual::{AuditLog, Context, spell_ip};
-use chrono::{DateTime, Utc};
+use super::{Played, ScenarioSpec, user_entity, working_hours};
+use crate::scene::Scene;
+use crate::truth::ScenarioKind;
+use crate::ual::{Context, spell_ip};
 use rand::RngExt;
 use rand::seq::IndexedRandom;
 
 /// The scenario id.
 pub const ID: &str = "benign_inbox_rules";
+
+/// Its registration.
+pub const SPEC: ScenarioSpec = ScenarioSpec {
+    id: ID,
+    kind: ScenarioKind::Lookalike,
+    technique: None,
+    play,
+};
 
 const RULES: &[(&str, &str, &str)] = &[
     ("Newsletters", "From", "newsletter@industry-weekly.example"),
@@ -31,20 +37,15 @@ const RULES: &[(&str, &str, &str)] = &[
 ];
 
 /// Plays a few users creating harmless filing rules.
-pub fn play(
-    rng: &mut impl RngExt,
-    tenant: &Tenant,
-    day: DateTime<Utc>,
-    log: &mut AuditLog,
-) -> ScenarioTruth {
+pub fn play(scene: &mut Scene<'_>) -> Played {
+    let tenant = scene.tenant;
     let context = Context { tenant };
-    let count = rng.random_range(2..=3).min(tenant.users.len());
-    let users: Vec<_> = tenant.users.sample(rng, count).cloned().collect();
-    let mut records = Vec::new();
-    let mut times = Vec::new();
+    let count = scene.rng.random_range(2..=3usize);
+    let users = scene.claim_users(count, |_| true);
+    let rng = &mut scene.rng;
     for user in &users {
         let (name, condition, value) = *RULES.choose(rng).unwrap_or(&RULES[0]);
-        let time = working_hours(rng, day);
+        let time = working_hours(rng, scene.day);
         let local = user.upn.split('@').next().unwrap_or_default();
         let ip = spell_ip(rng, user.office_ip);
         let parameters = [
@@ -56,39 +57,22 @@ pub fn play(
             ("StopProcessingRules", "True".to_owned()),
         ];
         let object = format!("{}\\{local}\\{name}", tenant.onmicrosoft());
-        records.push(context.cmdlet(
+        context.cmdlet(
             rng,
-            log,
+            scene.out,
             time,
             "New-InboxRule",
             user,
             &ip,
             &object,
             &parameters,
-        ));
-        times.push(time);
+        );
     }
-    times.sort();
-    ScenarioTruth {
-        id: ID.into(),
-        kind: ScenarioKind::Lookalike,
-        technique: None,
+    Played {
         description: "users create inbox rules that file newsletters and receipts into folders"
             .into(),
-        entities: users
-            .iter()
-            .map(|u| TruthEntity {
-                kind: "user".into(),
-                value: u.upn.clone(),
-            })
-            .collect(),
-        first_seen: times.first().map(|t| rfc3339(*t)).unwrap_or_default(),
-        last_seen: times.last().map(|t| rfc3339(*t)).unwrap_or_default(),
-        sources: vec![UAL_FILE.into()],
-        records,
-        expect: Expectation {
-            must_fire: Vec::new(),
-            must_not_fire: vec!["inbox_rule_exfiltration".into()],
-        },
+        entities: users.iter().map(|u| user_entity(&u.upn)).collect(),
+        must_fire: Vec::new(),
+        must_not_fire: vec!["inbox_rule_exfiltration"],
     }
 }

@@ -5,18 +5,26 @@
 //! degenerate name, keyword conditions and mark-as-read to hide the traffic. The audit log
 //! records `New-InboxRule` with `ForwardTo` in `Parameters` and the attacker's `ClientIP`.
 
-use super::{rfc3339, working_hours};
-use crate::UAL_FILE;
+use super::{Need, Played, ScenarioSpec, ip_entity, user_entity, working_hours};
 use crate::ids;
-use crate::tenant::Tenant;
-use crate::truth::{Expectation, ScenarioKind, ScenarioTruth, TruthEntity};
-use crate::ual::{AuditLog, Context};
-use chrono::{DateTime, Duration, Utc};
+use crate::record::Source;
+use crate::scene::Scene;
+use crate::truth::ScenarioKind;
+use crate::ual::Context;
+use chrono::Duration;
 use rand::RngExt;
 use rand::seq::IndexedRandom;
 
 /// The scenario id.
 pub const ID: &str = "inbox_rule_creation";
+
+/// Its registration.
+pub const SPEC: ScenarioSpec = ScenarioSpec {
+    id: ID,
+    kind: ScenarioKind::Attack,
+    technique: Some("T1586.002"),
+    play,
+};
 
 const RULE_NAMES: &[&str] = &[".", "..", ",", "Sync", "RSS"];
 const DROP_DOMAINS: &[&str] = &[
@@ -27,16 +35,13 @@ const DROP_DOMAINS: &[&str] = &[
 const PYTHON_UA: &str = "python-requests/2.31.0";
 
 /// Plays the attack against one user.
-pub fn play(
-    rng: &mut impl RngExt,
-    tenant: &Tenant,
-    day: DateTime<Utc>,
-    log: &mut AuditLog,
-) -> ScenarioTruth {
+pub fn play(scene: &mut Scene<'_>) -> Played {
+    let tenant = scene.tenant;
     let context = Context { tenant };
-    let victim = tenant.users.choose(rng).unwrap_or(&tenant.users[0]).clone();
+    let victim = scene.claim_user(|_| true);
+    let rng = &mut scene.rng;
     let attacker_ip = ids::ip_in(rng, [203, 0, 113]);
-    let sign_in = working_hours(rng, day);
+    let sign_in = working_hours(rng, scene.day);
     let rule_time = sign_in + Duration::seconds(rng.random_range(60..1800));
     let local = victim.upn.split('@').next().unwrap_or_default();
     let name = *RULE_NAMES.choose(rng).unwrap_or(&".");
@@ -63,18 +68,18 @@ pub fn play(
     }
     parameters.push(("StopProcessingRules", "True".to_owned()));
     let client_ip = format!("{attacker_ip}:{}", rng.random_range(49152..65535));
-    let login = context.user_logged_in(
+    context.user_logged_in(
         rng,
-        log,
+        scene.out,
         sign_in,
         &victim,
         &attacker_ip.to_string(),
         PYTHON_UA,
     );
     let object = format!("{}\\{local}\\{name}", tenant.onmicrosoft());
-    let rule = context.cmdlet(
+    context.cmdlet(
         rng,
-        log,
+        scene.out,
         rule_time,
         "New-InboxRule",
         &victim,
@@ -82,31 +87,16 @@ pub fn play(
         &object,
         &parameters,
     );
-    ScenarioTruth {
-        id: ID.into(),
-        kind: ScenarioKind::Attack,
-        technique: Some("T1586.002".into()),
+    Played {
         description: format!(
             "attacker at {attacker_ip} creates inbox rule \"{name}\" in {}'s mailbox forwarding to {drop}",
             victim.upn
         ),
-        entities: vec![
-            TruthEntity {
-                kind: "user".into(),
-                value: victim.upn.clone(),
-            },
-            TruthEntity {
-                kind: "ip".into(),
-                value: attacker_ip.to_string(),
-            },
-        ],
-        first_seen: rfc3339(sign_in),
-        last_seen: rfc3339(rule_time),
-        sources: vec![UAL_FILE.into()],
-        records: vec![login, rule],
-        expect: Expectation {
-            must_fire: vec!["inbox_rule_exfiltration".into()],
-            must_not_fire: Vec::new(),
-        },
+        entities: vec![user_entity(&victim.upn), ip_entity(attacker_ip)],
+        must_fire: vec![Need {
+            detection: "inbox_rule_exfiltration",
+            sources: &[Source::Ual],
+        }],
+        must_not_fire: Vec::new(),
     }
 }

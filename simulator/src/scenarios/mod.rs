@@ -1,14 +1,77 @@
 //! What the simulator plays: ordinary activity, benign look-alikes and attacks.
 //!
-//! Each scenario has a stable id, writes its records into the audit log and returns its
-//! ground truth.
+//! Each attack and look-alike has a stable id and a [`ScenarioSpec`] in [`SCENARIOS`]. It
+//! plays on its [`Scene`], writing records of any source, and says what it is about and
+//! which detections must (not) fire; the driver derives its time span, record ids and
+//! sources from what the writers actually wrote.
 
 pub mod background;
 pub mod benign_rules;
 pub mod inbox_rule_creation;
 
+use crate::record::Source;
+use crate::scene::Scene;
+use crate::truth::{ScenarioKind, TruthEntity};
 use chrono::{DateTime, Duration, Utc};
 use rand::RngExt;
+
+/// A registered scenario.
+pub struct ScenarioSpec {
+    /// Stable id.
+    pub id: &'static str,
+    /// Attack or look-alike.
+    pub kind: ScenarioKind,
+    /// ATT&CK technique of an attack.
+    pub technique: Option<&'static str>,
+    /// Plays it.
+    pub play: fn(&mut Scene<'_>) -> Played,
+}
+
+/// Every attack and look-alike, in the order they play and appear in the truth.
+pub const SCENARIOS: &[ScenarioSpec] = &[benign_rules::SPEC, inbox_rule_creation::SPEC];
+
+/// The scenario with `id`.
+pub fn find(id: &str) -> Option<&'static ScenarioSpec> {
+    SCENARIOS.iter().find(|spec| spec.id == id)
+}
+
+/// A detection that must fire, and the sources its traces are in (all needed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Need {
+    /// Detection id.
+    pub detection: &'static str,
+    /// Sources that must all be written for it to fire.
+    pub sources: &'static [Source],
+}
+
+/// What a scenario says about itself after playing.
+#[derive(Debug, Clone, Default)]
+pub struct Played {
+    /// One sentence on what was played.
+    pub description: String,
+    /// Who or what it involves.
+    pub entities: Vec<TruthEntity>,
+    /// Detections that must fire, with the sources they need.
+    pub must_fire: Vec<Need>,
+    /// Detections that must stay silent on its records.
+    pub must_not_fire: Vec<&'static str>,
+}
+
+/// A user entity.
+pub fn user_entity(upn: &str) -> TruthEntity {
+    TruthEntity {
+        kind: "user".into(),
+        value: upn.into(),
+    }
+}
+
+/// An address entity.
+pub fn ip_entity(ip: impl ToString) -> TruthEntity {
+    TruthEntity {
+        kind: "ip".into(),
+        value: ip.to_string(),
+    }
+}
 
 /// A random instant within working hours (08:00 to 18:00) of the day starting at `day`.
 pub fn working_hours(rng: &mut impl RngExt, day: DateTime<Utc>) -> DateTime<Utc> {
