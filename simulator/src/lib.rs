@@ -35,7 +35,7 @@ use serde::Serialize;
 use std::collections::BTreeSet;
 use std::fmt;
 use std::io::{self, Write};
-use truth::{Expectation, ScenarioTruth, Unobservable};
+use truth::{Expectation, ScenarioTruth, TenantFacts, Unobservable};
 
 pub use tenant::{Role, Tenant, User};
 pub use truth::{ScenarioKind, Truth};
@@ -221,6 +221,10 @@ pub fn simulate_to<W: Write>(
     // Scenarios play first, each on a day of its own choosing; their records wait in
     // per-day buckets until that day's background is written.
     let mut cast = Cast::default();
+    let mut facts = TenantFacts {
+        tenant_domains: vec![tenant.domain.clone()],
+        ..TenantFacts::default()
+    };
     let mut pending = Vec::new();
     let mut buckets: Vec<Vec<record::SimRecord>> = (0..days).map(|_| Vec::new()).collect();
     for (index, spec) in options.selected_scenarios().into_iter().enumerate() {
@@ -237,6 +241,7 @@ pub fn simulate_to<W: Write>(
                 day: options.start + Duration::days(i64::from(day)),
                 out: &mut emitter,
                 cast: &mut cast,
+                facts: &mut facts,
             };
             (spec.play)(&mut scene)
         };
@@ -295,6 +300,7 @@ pub fn simulate_to<W: Write>(
             .into_iter()
             .map(|scenario| scenario_truth(scenario, &written))
             .collect(),
+        facts,
     };
     Ok((truth, files))
 }
@@ -351,13 +357,10 @@ pub struct Validation {
 }
 
 /// Simulates, scans every file with the engine (default configuration plus the tenant's
-/// domain), and validates the findings against the truth.
+/// facts), and validates the findings against the truth.
 pub fn simulate_and_validate(options: &SimOptions) -> Validation {
     let simulation = simulate(options);
-    let config = mailhound_core::EngineConfig {
-        tenant_domains: vec![simulation.truth.domain.clone()],
-        ..mailhound_core::EngineConfig::default()
-    };
+    let config = simulation.truth.facts.engine_config();
     let mut engine = mailhound_core::Engine::new(config);
     let mut findings = Vec::new();
     for file in &simulation.files {

@@ -7,6 +7,7 @@
 
 use crate::record::{Body, ScenarioTag, SimRecord};
 use crate::tenant::{Tenant, User};
+use crate::truth::TenantFacts;
 use chrono::{DateTime, Utc};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
@@ -60,6 +61,8 @@ pub struct Scene<'a> {
     pub out: &'a mut Emitter,
     /// Users already taken by other scenarios.
     pub cast: &'a mut Cast,
+    /// What the tenant's administrators know (egress ranges, service accounts).
+    pub facts: &'a mut TenantFacts,
 }
 
 impl Scene<'_> {

@@ -15,6 +15,45 @@ pub struct Truth {
     pub users: usize,
     /// Every injected attack and benign look-alike.
     pub scenarios: Vec<ScenarioTruth>,
+    /// What the tenant's administrators know and would configure.
+    pub facts: TenantFacts,
+}
+
+/// Facts about the tenant a deployment configures: its domains, its known egress ranges and
+/// its service accounts. The validation run scans with them, as a real deployment would.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TenantFacts {
+    /// The tenant's mail domains.
+    pub tenant_domains: Vec<String>,
+    /// Egress ranges (CIDR) that are not locations or attackers: VPN concentrators, jump
+    /// servers, corporate NAT, identity proxies, provisioning systems.
+    pub trusted_ranges: Vec<String>,
+    /// Service accounts whose mailbox-rule and mail-flow changes are sanctioned (eDiscovery,
+    /// legal hold, migration).
+    pub service_accounts: Vec<String>,
+    /// Destinations sanctioned for forwarding and redirection (a legal-hold vault).
+    pub allowed_destinations: Vec<String>,
+}
+
+impl TenantFacts {
+    /// The engine configuration a deployment with these facts uses: defaults plus the facts.
+    pub fn engine_config(&self) -> mailhound_core::EngineConfig {
+        let mut config = mailhound_core::EngineConfig {
+            tenant_domains: self.tenant_domains.clone(),
+            ..mailhound_core::EngineConfig::default()
+        };
+        let trusted = mailhound_core::net::IpRanges::parse(&self.trusted_ranges)
+            .unwrap_or_else(|error| unreachable!("the simulator writes valid ranges: {error:?}"));
+        let detections = &mut config.detections;
+        detections.impossible_travel.trusted_ranges = trusted.clone();
+        detections.credential_spray.trusted_sources = trusted.clone();
+        detections.email_enumeration.trusted_sources = trusted.clone();
+        detections.enumeration_tooling.trusted_sources = trusted;
+        detections.inbox_rule_exfiltration.allow_actors = self.service_accounts.clone();
+        detections.inbox_rule_exfiltration.allow_destinations = self.allowed_destinations.clone();
+        detections.bulk_send.allow_users = self.service_accounts.clone();
+        config
+    }
 }
 
 /// Whether a scenario is an attack or a harmless activity that resembles one.

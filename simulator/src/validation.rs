@@ -207,6 +207,7 @@ mod tests {
                 scenario("attack", ScenarioKind::Attack, &["a1", "a2"], fire),
                 scenario("benign", ScenarioKind::Lookalike, &["b1"], quiet),
             ],
+            facts: crate::truth::TenantFacts::default(),
         }
     }
 
