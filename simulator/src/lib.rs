@@ -290,7 +290,6 @@ pub fn simulate_to<W: Write>(
         output.sink.flush()?;
         files.push((output.spec.file.to_owned(), output.sink));
     }
-    let written: BTreeSet<Source> = options.formats.iter().map(|f| f.source).collect();
     let truth = Truth {
         seed: options.seed,
         start: scenarios::rfc3339(options.start),
@@ -298,15 +297,25 @@ pub fn simulate_to<W: Write>(
         users: tenant.users.len(),
         scenarios: pending
             .into_iter()
-            .map(|scenario| scenario_truth(scenario, &written))
+            .map(|scenario| scenario_truth(scenario, &options.formats))
             .collect(),
         facts,
     };
     Ok((truth, files))
 }
 
-/// The truth of one played scenario, given the sources this run wrote.
-fn scenario_truth(scenario: Pending, written: &BTreeSet<Source>) -> ScenarioTruth {
+/// Whether the formats written carry what `need` relies on: every source it needs in at
+/// least one format that lacks none of its details.
+fn observable(need: &scenarios::Need, formats: &[&'static FormatSpec]) -> bool {
+    need.sources.iter().all(|source| {
+        formats.iter().any(|format| {
+            format.source == *source && need.details.iter().all(|d| !format.lacks.contains(d))
+        })
+    })
+}
+
+/// The truth of one played scenario, given the formats this run wrote.
+fn scenario_truth(scenario: Pending, formats: &[&'static FormatSpec]) -> ScenarioTruth {
     let Pending {
         spec,
         played,
@@ -320,7 +329,7 @@ fn scenario_truth(scenario: Pending, written: &BTreeSet<Source>) -> ScenarioTrut
     let (observable, unobservable): (Vec<&scenarios::Need>, Vec<&scenarios::Need>) = played
         .must_fire
         .iter()
-        .partition(|need| need.sources.iter().all(|s| written.contains(s)));
+        .partition(|need| observable(need, formats));
     ScenarioTruth {
         id: spec.id.into(),
         kind: spec.kind,

@@ -51,6 +51,19 @@ impl Source {
     }
 }
 
+/// Details some formats of a source do not carry, so that a detection relying on them cannot
+/// fire on that format (Squid's native log has no user agent, for instance).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Detail {
+    /// The HTTP user agent.
+    UserAgent,
+    /// The request's full URL (path and query), not only the host of a tunnel.
+    Url,
+    /// The process command line.
+    CommandLine,
+}
+
 /// Index of a scenario in the run's truth; records carrying one are cited by the truth.
 pub type ScenarioTag = u16;
 

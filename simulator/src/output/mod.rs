@@ -9,7 +9,7 @@
 mod graph_signin;
 mod ual_json;
 
-use crate::record::{SimRecord, Source};
+use crate::record::{Detail, SimRecord, Source};
 use std::io::{self, Write};
 
 /// What a writer may need to know about the run.
@@ -49,6 +49,8 @@ pub struct FormatSpec {
     pub file: &'static str,
     /// One sentence on what it is.
     pub description: &'static str,
+    /// Details of its source this format does not carry.
+    pub lacks: &'static [Detail],
     /// Makes a writer.
     pub make: fn(&WriterContext) -> Box<dyn FormatWriter>,
 }
@@ -60,6 +62,7 @@ pub const FORMATS: &[FormatSpec] = &[
         name: "management-json",
         file: "ual.json",
         description: "Management Activity API records as one JSON array",
+        lacks: &[],
         make: |_| Box::new(ual_json::ManagementJson::array()),
     },
     FormatSpec {
@@ -67,6 +70,7 @@ pub const FORMATS: &[FormatSpec] = &[
         name: "management-ndjson",
         file: "ual.ndjson",
         description: "Management Activity API records, one per line",
+        lacks: &[],
         make: |_| Box::new(ual_json::ManagementJson::ndjson()),
     },
     FormatSpec {
@@ -74,6 +78,7 @@ pub const FORMATS: &[FormatSpec] = &[
         name: "graph",
         file: "signins.graph.json",
         description: "Microsoft Graph auditLogs/signIns response (`{\"value\":[...]}`)",
+        lacks: &[],
         make: |_| Box::new(graph_signin::GraphSignins::default()),
     },
 ];

@@ -93,10 +93,7 @@ pub fn play(scene: &mut Scene<'_>) -> Played {
             victim.upn
         ),
         entities: vec![user_entity(&victim.upn), ip_entity(attacker_ip)],
-        must_fire: vec![Need {
-            detection: "inbox_rule_exfiltration",
-            sources: &[Source::Ual],
-        }],
+        must_fire: vec![Need::on("inbox_rule_exfiltration", &[Source::Ual])],
         must_not_fire: Vec::new(),
     }
 }

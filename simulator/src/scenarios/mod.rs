@@ -9,7 +9,7 @@ pub mod background;
 pub mod benign_rules;
 pub mod inbox_rule_creation;
 
-use crate::record::Source;
+use crate::record::{Detail, Source};
 use crate::scene::Scene;
 use crate::truth::{ScenarioKind, TruthEntity};
 use chrono::{DateTime, Duration, Utc};
@@ -42,6 +42,20 @@ pub struct Need {
     pub detection: &'static str,
     /// Sources that must all be written for it to fire.
     pub sources: &'static [Source],
+    /// Details it relies on: each needed source must be written in at least one format
+    /// that carries all of them.
+    pub details: &'static [Detail],
+}
+
+impl Need {
+    /// A detection needing `sources`, whatever their format.
+    pub const fn on(detection: &'static str, sources: &'static [Source]) -> Self {
+        Self {
+            detection,
+            sources,
+            details: &[],
+        }
+    }
 }
 
 /// What a scenario says about itself after playing.
