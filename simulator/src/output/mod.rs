@@ -6,7 +6,13 @@
 //! carries one, `file:line` where it does not. The truth is built from those ids, so it
 //! matches the engine's findings whatever the format.
 
+#[cfg(test)]
+mod decoded;
+mod digest;
+mod evtx;
 mod graph_signin;
+mod iis_w3c;
+mod proxy_ecs;
 mod ual_json;
 
 use crate::record::{Detail, SimRecord, Source};
@@ -80,6 +86,30 @@ pub const FORMATS: &[FormatSpec] = &[
         description: "Microsoft Graph auditLogs/signIns response (`{\"value\":[...]}`)",
         lacks: &[],
         make: |_| Box::new(graph_signin::GraphSignins::default()),
+    },
+    FormatSpec {
+        source: Source::Proxy,
+        name: "proxy-ecs",
+        file: "proxy.ecs.ndjson",
+        description: "web proxy requests as Elastic Common Schema documents, one per line",
+        lacks: &[],
+        make: |context| Box::new(proxy_ecs::ProxyEcs::new(context)),
+    },
+    FormatSpec {
+        source: Source::Iis,
+        name: "iis-w3c",
+        file: "exchange-iis.log",
+        description: "IIS W3C extended log of the Exchange server (default field set)",
+        lacks: &[],
+        make: |context| Box::new(iis_w3c::IisW3c::new(context)),
+    },
+    FormatSpec {
+        source: Source::Endpoint,
+        name: "evtx-json",
+        file: "endpoint.evtx.ndjson",
+        description: "Sysmon and Security events as EVTX converted to JSON, one per line",
+        lacks: &[],
+        make: |_| Box::new(evtx::EvtxJson),
     },
 ];
 
