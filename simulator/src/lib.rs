@@ -11,6 +11,7 @@
 //! on every platform, and the simulator never reads a clock or asks the OS for randomness.
 //! Output is streamed day by day, so a large tenant over many days needs memory for one day.
 
+pub mod endpoint;
 pub mod geo;
 mod ids;
 pub mod output;
@@ -22,6 +23,7 @@ pub mod tenant;
 pub mod truth;
 pub mod ual;
 pub mod validation;
+pub mod web;
 
 use chrono::{DateTime, Duration, Utc};
 use output::{FormatSpec, FormatWriter, WriterContext};
@@ -264,6 +266,7 @@ pub fn simulate_to<W: Write>(
         let midnight = options.start + Duration::days(day as i64);
         let mut day_log = Emitter::default();
         scenarios::background::play(&mut rng, &tenant, midnight, &mut day_log);
+        scenarios::web_background::play(options.seed, &tenant, midnight, day as u64, &mut day_log);
         let mut records = day_log.records;
         records.extend(bucket);
         records.sort_by_key(|record| record.time);

@@ -8,6 +8,7 @@
 pub mod background;
 pub mod benign_rules;
 pub mod inbox_rule_creation;
+pub mod web_background;
 
 use crate::record::{Detail, Source};
 use crate::scene::Scene;
