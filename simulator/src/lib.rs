@@ -14,11 +14,13 @@
 pub mod endpoint;
 pub mod geo;
 mod ids;
+pub mod mailbox;
 pub mod output;
 pub mod record;
 pub mod scenarios;
 pub mod scene;
 pub mod signin;
+pub mod sts;
 pub mod tenant;
 pub mod truth;
 pub mod ual;
