@@ -9,11 +9,18 @@ pub mod aadinternals_enumeration;
 pub mod autodiscover_probe;
 pub mod background;
 pub mod benign_rules;
+pub mod bulk_send;
+pub mod credential_spray;
 pub mod getcredentialtype_enumeration;
+pub mod impossible_travel_geo_shift;
 pub mod inbox_rule_creation;
+pub mod risky_signin_then_inbox_rule;
 pub mod signin_nonexistent_accounts;
 pub mod targets;
+#[cfg(test)]
+pub(crate) mod testing;
 pub mod theharvester_osint;
+pub mod thread_hijack;
 pub mod web_background;
 
 use crate::record::{Detail, Source};
@@ -38,11 +45,25 @@ pub struct ScenarioSpec {
 pub const SCENARIOS: &[ScenarioSpec] = &[
     benign_rules::SPEC,
     inbox_rule_creation::SPEC,
+    credential_spray::SPEC,
+    bulk_send::SPEC,
+    impossible_travel_geo_shift::SPEC,
+    risky_signin_then_inbox_rule::SPEC,
+    thread_hijack::SPEC,
     getcredentialtype_enumeration::SPEC,
     aadinternals_enumeration::SPEC,
     signin_nonexistent_accounts::SPEC,
     theharvester_osint::SPEC,
     autodiscover_probe::SPEC,
+];
+
+/// The T1586.002 compromise attacks besides `inbox_rule_creation`.
+pub const COMPROMISE: &[&str] = &[
+    credential_spray::ID,
+    bulk_send::ID,
+    impossible_travel_geo_shift::ID,
+    risky_signin_then_inbox_rule::ID,
+    thread_hijack::ID,
 ];
 
 /// The T1589.002 enumeration attacks.
