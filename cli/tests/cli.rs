@@ -180,10 +180,19 @@ fn simulate_writes_telemetry_and_truth() {
         &dir.join("ual.json").display().to_string(),
     ]);
     let json: serde_json::Value = serde_json::from_slice(&scan.stdout).expect("json");
-    assert_eq!(
-        json["findings"][0]["entity"]["value"],
-        attack["entities"][0]["value"]
-    );
+    let records = attack["records"].as_array().expect("records");
+    let finding = json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| {
+            f["detection"] == "inbox_rule_exfiltration"
+                && f["evidence"]
+                    .as_array()
+                    .is_some_and(|ids| ids.iter().any(|id| records.contains(id)))
+        })
+        .expect("the attack's finding");
+    assert_eq!(finding["entity"]["value"], attack["entities"][0]["value"]);
 }
 
 #[test]
