@@ -210,7 +210,7 @@ mod tests {
         let mut out = Emitter::default();
         let recipients = vec!["ap@fabrikam.example".to_owned()];
         let time = DateTime::parse_from_rfc3339("2025-03-04T10:00:00Z")
-            .unwrap()
+            .expect("test data")
             .with_timezone(&Utc);
         let sent = context.send_mail(
             &mut rng,

@@ -128,7 +128,7 @@ mod tests {
         let context = Context { tenant: &tenant };
         let mut out = Emitter::default();
         let time = DateTime::parse_from_rfc3339("2025-03-04T02:00:00Z")
-            .unwrap()
+            .expect("test data")
             .with_timezone(&Utc);
         context.user_login_failed(
             &mut rng,

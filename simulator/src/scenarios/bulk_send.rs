@@ -190,15 +190,15 @@ mod tests {
                 })
                 .collect();
             assert!(sends.len() > 50, "seed {seed}: {}", sends.len());
-            let first = sends.first().map(|s| s.0).unwrap();
-            let last = sends.last().map(|s| s.0).unwrap();
+            let first = sends.first().map(|s| s.0).expect("test data");
+            let last = sends.last().map(|s| s.0).expect("test data");
             assert!(last - first < Duration::minutes(60));
             let ips: BTreeSet<String> = sends.iter().map(|s| s.1["ClientIP"].to_string()).collect();
             assert_eq!(ips.len(), 1);
             for (_, send) in &sends {
-                let subject = send["Item"]["Subject"].as_str().unwrap();
+                let subject = send["Item"]["Subject"].as_str().expect("test data");
                 assert!(!subject.starts_with("RE:") && !subject.starts_with("FW:"));
-                kinds_seen.insert(send["Operation"].as_str().unwrap().to_owned());
+                kinds_seen.insert(send["Operation"].as_str().expect("test data").to_owned());
                 if send["Operation"] == "SendAs" {
                     assert!(send["SendAsUserSmtp"].is_string());
                 }

@@ -345,8 +345,8 @@ mod tests {
                 .map(|s| s.user_principal_name.as_str())
                 .collect::<BTreeSet<_>>();
             assert!(enumeration.len() < 10);
-            let first = records.first().map(|r| r.time).unwrap();
-            let last = records.last().map(|r| r.time).unwrap();
+            let first = records.first().map(|r| r.time).expect("test data");
+            let last = records.last().map(|r| r.time).expect("test data");
             assert!(last - first < Duration::minutes(90));
             let audit = records
                 .iter()

@@ -216,7 +216,7 @@ mod tests {
                     Body::SignIn(s) => Some((r.time, s)),
                     _ => None,
                 })
-                .unwrap();
+                .expect("test data");
             assert_eq!(sign_in.1.status.error_code, 0);
             assert_eq!(sign_in.1.risk_state, "atRisk");
             assert!(["medium", "high"].contains(&sign_in.1.risk_level_during_sign_in.as_str()));
@@ -227,13 +227,13 @@ mod tests {
                     Body::Audit(a) if a["RecordType"] == 1 => Some((r.time, a)),
                     _ => None,
                 })
-                .unwrap();
+                .expect("test data");
             assert!(rule.0 > sign_in.0 && rule.0 - sign_in.0 < Duration::hours(4));
             let names: Vec<&str> = rule.1["Parameters"]
                 .as_array()
-                .unwrap()
+                .expect("test data")
                 .iter()
-                .map(|p| p["Name"].as_str().unwrap())
+                .map(|p| p["Name"].as_str().expect("test data"))
                 .collect();
             assert!(
                 names.iter().any(|n| [
@@ -246,7 +246,7 @@ mod tests {
                 .contains(n)),
                 "{names:?}"
             );
-            cmdlets.insert(rule.1["Operation"].as_str().unwrap().to_owned());
+            cmdlets.insert(rule.1["Operation"].as_str().expect("test data").to_owned());
             assert_eq!(played.must_fire.len(), 2);
         }
         assert_eq!(cmdlets.len(), 2, "both cmdlets over the seeds");

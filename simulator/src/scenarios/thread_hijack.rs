@@ -227,9 +227,9 @@ mod tests {
             let rule = audit
                 .iter()
                 .find(|(_, a)| a["Operation"] == "New-InboxRule")
-                .unwrap();
+                .expect("test data");
             for (time, send) in &sends {
-                let subject = send["Item"]["Subject"].as_str().unwrap();
+                let subject = send["Item"]["Subject"].as_str().expect("test data");
                 assert!(subject.starts_with("RE: ") || subject.starts_with("FW: "));
                 assert!(*time > rule.0 - Duration::minutes(60));
                 let id = &send["Item"]["InternetMessageId"];
@@ -244,7 +244,12 @@ mod tests {
                 assert_eq!(deletion["ClientIP"], send["ClientIP"]);
             }
             let hour = |t: &chrono::DateTime<chrono::Utc>| {
-                t.signed_duration_since(t.date_naive().and_hms_opt(0, 0, 0).unwrap().and_utc())
+                t.signed_duration_since(
+                    t.date_naive()
+                        .and_hms_opt(0, 0, 0)
+                        .expect("test data")
+                        .and_utc(),
+                )
             };
             assert!(hour(&audit[0].0) >= Duration::minutes(10 * 60 + 30));
             assert_eq!(played.must_fire.len(), 2);
