@@ -24,7 +24,9 @@
 //!   success does not count as impossible travel (this scenario lists no such expectation).
 //!
 //! Must fire `credential_spray` (sign-in log): the spray tier, critical because the found
-//! account then signs in from the source.
+//! account then signs in from the source. The audit log's `UserLoginFailed` mirror alone
+//! fires it too (the engine pairs the two records of an attempt when both are scanned); the
+//! expectation names the sign-in log, where the seeds' test says the traces are.
 
 use super::{Need, Played, ScenarioSpec, ip_entity, user_entity};
 use crate::geo::{self, Place};
@@ -359,6 +361,20 @@ mod tests {
             );
             assert_eq!(played.must_fire[0].detection, "credential_spray");
         }
+    }
+
+    #[test]
+    fn some_runs_spray_over_legacy_authentication_and_some_do_not() {
+        let mut legacy = BTreeSet::new();
+        for seed in 1..=12 {
+            let (_, records) = play_alone(&SPEC, seed);
+            let client = records.iter().find_map(|r| match &r.body {
+                Body::SignIn(s) => Some(s.client_app_used.clone()),
+                _ => None,
+            });
+            legacy.insert(client.is_some_and(|c| c != "Mobile Apps and Desktop clients"));
+        }
+        assert_eq!(legacy.len(), 2, "both kinds of client over the seeds");
     }
 
     #[test]
