@@ -141,3 +141,31 @@ fn the_hijacked_threads_are_tied_to_the_rule_and_the_cover_up() {
         );
     }
 }
+
+#[test]
+fn the_geo_shift_is_impossible_and_a_round_trip_is_named_a_b_a() {
+    let mut patterns = BTreeSet::new();
+    for seed in 1..=20 {
+        let validation = simulate_and_validate(&options(seed));
+        let truth = validation
+            .simulation
+            .truth
+            .scenarios
+            .iter()
+            .find(|s| s.id == "impossible_travel_geo_shift")
+            .expect("shift played");
+        let finding = validation
+            .scan
+            .findings
+            .iter()
+            .find(|f| f.detection == "impossible_travel")
+            .expect("shift found");
+        assert_eq!(finding.entity.value, truth.entities[0].value, "seed {seed}");
+        let pattern = finding.details["pattern"].as_str().unwrap_or_default();
+        let round_trip = truth.description.ends_with("from home again");
+        let expected = if round_trip { "a_b_a" } else { "geo_velocity" };
+        assert_eq!(pattern, expected, "seed {seed}: {}", truth.description);
+        patterns.insert(pattern.to_owned());
+    }
+    assert_eq!(patterns.len(), 2, "both shapes over the seeds");
+}

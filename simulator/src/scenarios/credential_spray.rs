@@ -202,6 +202,8 @@ pub fn play(scene: &mut Scene<'_>) -> Played {
         let user = attempt.user.map(|i| &tenant.users[i]);
         let mut sign_in = base_sign_in(rng, attempt, user, &ip, &place, tool);
         signin::fail(&mut sign_in, attempt.code);
+        // A failed sign-in starts no session.
+        sign_in.session_id = String::new();
         signin::emit(scene.out, attempt.time, sign_in);
         context.user_login_failed(
             rng,
