@@ -9,7 +9,8 @@
 //! `UserLoginFailed`; the final success is logged by both too.
 //!
 //! **Parameters** (from the scene's generator):
-//! - targets: 12 to 30 existing accounts, plus 0 to 3 names that do not exist;
+//! - targets: 12 to 30 existing accounts, plus 0 to 3 names that do not exist (a tenant
+//!   too small for twelve is padded with up to nine harvested names that do not exist);
 //! - rounds: 1 or 2 passwords, each tried once per account, 20 to 30 minutes apart;
 //! - pace: 4 to 40 seconds between attempts; the run starts at any hour of the day;
 //! - client: legacy Basic authentication (`IMAP4`, `Authenticated SMTP`, `Exchange Web
@@ -17,7 +18,8 @@
 //!   half the runs, the password grant from a script (`Mobile Apps and Desktop clients`) on
 //!   the others;
 //! - outcome codes: up to two lockouts (50053, second round only), at most one 50055 and one
-//!   50056, so that the enumeration codes stay far below `email_enumeration`'s threshold;
+//!   50056 (none of them on a padded list), so that the names answered with an enumeration
+//!   code stay below `email_enumeration`'s threshold;
 //! - the source: a residential proxy address located near the office of the account whose
 //!   password is found, within a few hundred kilometres: sprayers rent local exits to pass
 //!   location-based Conditional Access, and a local exit is also why the found account's
@@ -105,7 +107,26 @@ const TOOLS: &[Tool] = &[
 ];
 
 /// Names harvested from the web that are not accounts of the tenant.
-const GHOSTS: &[&str] = &["admin", "info", "sales", "hr", "support", "jobs", "office"];
+const GHOSTS: &[&str] = &[
+    "admin",
+    "info",
+    "sales",
+    "hr",
+    "support",
+    "jobs",
+    "office",
+    "it",
+    "reception",
+    "contact",
+    "marketing",
+    "helpdesk",
+];
+
+/// Names a spray list holds at least: a small tenant's list is padded with harvested names.
+const MIN_NAMES: usize = 12;
+/// Names answered with an enumeration code (50034, 50053, 50055, 50056) at most, below
+/// `email_enumeration`'s threshold of ten: this scenario is a spray, not an enumeration.
+const MAX_ENUMERATION_NAMES: usize = 9;
 
 /// One attempt of the spray.
 #[derive(Debug, Clone)]
@@ -141,20 +162,26 @@ pub fn play(scene: &mut Scene<'_>) -> Played {
         .unwrap_or(0);
     let mut targets: Vec<Option<usize>> = others[..count - 1].iter().map(|&i| Some(i)).collect();
     targets.push(Some(found_index));
-    let ghosts = rng.random_range(0..=3usize);
+    let ghosts = rng
+        .random_range(0..=3usize)
+        .max(MIN_NAMES.saturating_sub(targets.len()))
+        .min(MAX_ENUMERATION_NAMES);
+    // Lockouts and password states only where the ghosts leave room under the threshold.
+    let padded = ghosts > 3;
     let mut ghost_names: Vec<&str> = GHOSTS.to_vec();
     ghost_names.shuffle(rng);
     targets.extend((0..ghosts).map(|_| None));
     targets.shuffle(rng);
 
     let rounds = rng.random_range(1..=2u32);
-    let expired = rng
-        .random_bool(0.3)
-        .then(|| pick(rng, &targets, found_index));
-    let no_password = rng
-        .random_bool(0.3)
-        .then(|| pick(rng, &targets, found_index));
-    let locked: Vec<usize> = (0..rng.random_range(0..=2usize))
+    let expired = (!padded && rng.random_bool(0.3)).then(|| pick(rng, &targets, found_index));
+    let no_password = (!padded && rng.random_bool(0.3)).then(|| pick(rng, &targets, found_index));
+    let lockouts = if padded {
+        0
+    } else {
+        rng.random_range(0..=2usize)
+    };
+    let locked: Vec<usize> = (0..lockouts)
         .map(|_| pick(rng, &targets, found_index))
         .collect();
     let start = scene.day + Duration::seconds(rng.random_range(0..20 * 3600));
@@ -377,6 +404,33 @@ mod tests {
             legacy.insert(client.is_some_and(|c| c != "Mobile Apps and Desktop clients"));
         }
         assert_eq!(legacy.len(), 2, "both kinds of client over the seeds");
+    }
+
+    #[test]
+    fn a_small_tenant_is_sprayed_with_harvested_names_but_not_enumerated() {
+        for users in [2, 5, 8, 11] {
+            for seed in 1..=5 {
+                let (_, records) = crate::scenarios::testing::play_in(&SPEC, seed, users);
+                let failures: Vec<&SignIn> = records
+                    .iter()
+                    .filter_map(|r| match &r.body {
+                        Body::SignIn(s) if s.status.error_code != 0 => Some(s.as_ref()),
+                        _ => None,
+                    })
+                    .collect();
+                let names: BTreeSet<&str> = failures
+                    .iter()
+                    .map(|s| s.user_principal_name.as_str())
+                    .collect();
+                assert!(names.len() >= 11, "{users} users: {}", names.len());
+                let enumeration: BTreeSet<&str> = failures
+                    .iter()
+                    .filter(|s| [50034, 50053, 50055, 50056].contains(&s.status.error_code))
+                    .map(|s| s.user_principal_name.as_str())
+                    .collect();
+                assert!(enumeration.len() < 10, "{users} users");
+            }
+        }
     }
 
     #[test]
