@@ -29,6 +29,12 @@ fn options(seed: u64) -> SimOptions {
 }
 
 #[test]
+fn the_registry_lists_these_compromises() {
+    let ids: Vec<&str> = EXPECTED.iter().map(|(id, _)| *id).collect();
+    assert_eq!(mailhound_simulator::scenarios::COMPROMISE, ids.as_slice());
+}
+
+#[test]
 fn every_compromise_is_detected_for_twenty_seeds() {
     for seed in 1..=20 {
         let validation = simulate_and_validate(&options(seed));

@@ -17,8 +17,6 @@ pub mod inbox_rule_creation;
 pub mod risky_signin_then_inbox_rule;
 pub mod signin_nonexistent_accounts;
 pub mod targets;
-#[cfg(test)]
-pub(crate) mod testing;
 pub mod theharvester_osint;
 pub mod thread_hijack;
 pub mod web_background;
@@ -182,6 +180,39 @@ pub(crate) mod testing {
                 facts: &mut facts,
             };
             play(&mut scene)
+        };
+        (played, out.records)
+    }
+
+    /// What `spec` says and writes when it plays alone for `seed` on a 50-user tenant, with
+    /// its own generator as the driver seeds it.
+    pub fn play_alone(spec: &super::ScenarioSpec, seed: u64) -> (Played, Vec<SimRecord>) {
+        play_in(spec, seed, 50)
+    }
+
+    /// As [`play_alone`], on a tenant of `users` users.
+    pub fn play_in(
+        spec: &super::ScenarioSpec,
+        seed: u64,
+        users: usize,
+    ) -> (Played, Vec<SimRecord>) {
+        let tenant = Tenant::generate(&mut StdRng::seed_from_u64(seed), users);
+        let mut out = Emitter::default();
+        let mut cast = Cast::default();
+        let mut facts = TenantFacts::default();
+        let day: DateTime<Utc> = DateTime::parse_from_rfc3339("2025-03-04T00:00:00Z")
+            .map(|time| time.to_utc())
+            .unwrap_or_default();
+        let played = {
+            let mut scene = Scene {
+                rng: scenario_rng(seed, spec.id),
+                tenant: &tenant,
+                day,
+                out: &mut out,
+                cast: &mut cast,
+                facts: &mut facts,
+            };
+            (spec.play)(&mut scene)
         };
         (played, out.records)
     }
