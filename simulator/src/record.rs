@@ -146,7 +146,8 @@ pub struct SignIn {
     pub risk_level_during_sign_in: String,
     /// `none`, `atRisk`, `confirmedCompromised`, `remediated`, `dismissed`, ...
     pub risk_state: String,
-    /// Risk event types, e.g. `unfamiliarFeatures`.
+    /// Risk event types, e.g. `unfamiliarFeatures` (Graph spells it with an underscore).
+    #[serde(rename = "riskEventTypes_v2")]
     pub risk_event_types_v2: Vec<String>,
     /// Resource name.
     pub resource_display_name: String,
