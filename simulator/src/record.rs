@@ -62,6 +62,12 @@ pub enum Detail {
     Url,
     /// The process command line.
     CommandLine,
+    /// A sign-in's risk (level during sign-in, aggregated level, state).
+    Risk,
+    /// A sign-in's AADSTS error code, not only whether it failed.
+    ErrorCode,
+    /// Whether a sign-in was interactive (which log holds it).
+    Interactive,
 }
 
 /// Index of a scenario in the run's truth; records carrying one are cited by the truth.
