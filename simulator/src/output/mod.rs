@@ -11,6 +11,7 @@ mod decoded;
 mod audit_type;
 mod azure_monitor;
 mod classic_csv;
+mod combined;
 mod csv_field;
 mod derived;
 mod digest;
@@ -32,7 +33,10 @@ mod sentinel_csv;
 mod sentinel_json;
 mod sentinel_row;
 mod signin_fields;
+mod squid;
 mod ual_json;
+mod web_url;
+mod winlogbeat;
 
 use crate::record::{Body, Detail, SimRecord, Source};
 use serde_json::{Map, Value};
@@ -228,6 +232,22 @@ pub const FORMATS: &[FormatSpec] = &[
         make: |context| Box::new(proxy_ecs::ProxyEcs::new(context)),
     },
     FormatSpec {
+        source: Source::Proxy,
+        name: "squid",
+        file: "proxy.squid.log",
+        description: "Squid native access.log (no user agent)",
+        lacks: &[Detail::UserAgent],
+        make: |context| Box::new(squid::SquidNative::new(context)),
+    },
+    FormatSpec {
+        source: Source::Proxy,
+        name: "combined",
+        file: "proxy.combined.log",
+        description: "combined log format as Squid writes it (`logformat combined`)",
+        lacks: &[],
+        make: |context| Box::new(combined::Combined::new(context)),
+    },
+    FormatSpec {
         source: Source::Iis,
         name: "iis-w3c",
         file: "exchange-iis.log",
@@ -242,6 +262,14 @@ pub const FORMATS: &[FormatSpec] = &[
         description: "Sysmon and Security events as EVTX converted to JSON, one per line",
         lacks: &[],
         make: |_| Box::new(evtx::EvtxJson),
+    },
+    FormatSpec {
+        source: Source::Endpoint,
+        name: "winlogbeat",
+        file: "endpoint.winlogbeat.ndjson",
+        description: "Winlogbeat ECS documents (Sysmon 1 and 3, Security 4625), one per line",
+        lacks: &[],
+        make: |_| Box::new(winlogbeat::Winlogbeat),
     },
 ];
 
@@ -290,6 +318,14 @@ pub fn sign_in(record: &SimRecord) -> io::Result<&crate::record::SignIn> {
     match &record.body {
         Body::SignIn(sign_in) => Ok(sign_in),
         _ => Err(io::Error::other("not a sign-in")),
+    }
+}
+
+/// The web request a writer of the proxy or IIS log was given.
+pub fn web_hit(record: &SimRecord) -> io::Result<&crate::record::WebHit> {
+    match &record.body {
+        Body::Web(hit) => Ok(hit),
+        _ => Err(io::Error::other("not a web request")),
     }
 }
 
