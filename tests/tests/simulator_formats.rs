@@ -720,3 +720,34 @@ fn endpoint_formats_read_back_what_was_written() {
         }
     }
 }
+
+#[test]
+fn validation_passes_whatever_the_audit_and_sign_in_formats() {
+    let mut options = SimOptions::new(SEED, START).expect("valid start");
+    options.days = 3;
+    options.formats = output::formats_of(Source::Ual)
+        .chain(output::formats_of(Source::Signin))
+        .collect();
+    let validation = mailhound_simulator::simulate_and_validate(&options);
+    assert!(
+        validation.report.passed,
+        "{:#?}",
+        (
+            &validation.report.scenarios,
+            &validation.report.false_positives
+        )
+    );
+    assert_eq!(validation.scan.stats.rejected, 0);
+    assert!(validation.scan.stats.balanced());
+    let attack = validation
+        .simulation
+        .truth
+        .scenarios
+        .iter()
+        .find(|s| s.id == "inbox_rule_creation")
+        .expect("the attack");
+    // Its records are cited in every audit file, once per format (the ids agree).
+    let ual_files = output::formats_of(Source::Ual).count();
+    assert_eq!(attack.sources.len(), ual_files);
+    assert!(!attack.records.is_empty());
+}
