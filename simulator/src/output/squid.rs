@@ -1,7 +1,9 @@
 //! Squid's native `access.log`: Unix seconds with milliseconds, the elapsed time padded to six
 //! columns, client, `CODE/status`, bytes, method, URL (`host:port` for tunnels), user (`-`),
-//! `HIER_DIRECT/server`, content type (`-`). It carries no user agent; the engine cites its
-//! lines by position.
+//! `HIER_DIRECT/server`, content type (`-`), as `logformat squid` spells them. It carries no
+//! user agent; the engine cites its lines by position. Requests inside TLS tunnels appear
+//! with their full URL, as an SSL-bumping proxy logs them; the tunnel itself is a `CONNECT`
+//! to `host:port`.
 
 use super::web_url::{proxy_target, squid_code};
 use super::{FormatWriter, WriterContext, web_hit};
@@ -41,7 +43,7 @@ impl FormatWriter for SquidNative {
         };
         writeln!(
             out,
-            "{}.{:03} {:>6} {} {}/{} {} {} {} {} {} {}",
+            "{}.{:03} {:>6} {} {}/{:03} {} {} {} {} {} {}",
             millis.div_euclid(1000),
             millis.rem_euclid(1000),
             hit.elapsed_ms,
