@@ -6,13 +6,13 @@
 //! carries one, `file:line` where it does not. The truth is built from those ids, so it
 //! matches the engine's findings whatever the format.
 
-#[cfg(test)]
-mod decoded;
 mod audit_type;
 mod azure_monitor;
 mod classic_csv;
 mod combined;
 mod csv_field;
+#[cfg(test)]
+mod decoded;
 mod derived;
 mod digest;
 mod ecs_audit;

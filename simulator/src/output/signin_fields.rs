@@ -60,15 +60,12 @@ pub fn is_risky(sign_in: &SignIn) -> bool {
     )
 }
 
-/// The sign-in as a Graph object, with `riskEventTypes_v2` spelled as the service spells it.
+/// The sign-in as a Graph object.
 pub fn graph_object(sign_in: &SignIn) -> Map<String, Value> {
-    let Ok(Value::Object(mut object)) = serde_json::to_value(sign_in) else {
-        return Map::new();
-    };
-    if let Some(types) = object.remove("riskEventTypesV2") {
-        object.insert("riskEventTypes_v2".into(), types);
+    match serde_json::to_value(sign_in) {
+        Ok(Value::Object(object)) => object,
+        _ => Map::new(),
     }
-    object
 }
 
 /// The portal's `Status` column: `Success`, `Interrupted` (an MFA or KMSI interrupt) or
