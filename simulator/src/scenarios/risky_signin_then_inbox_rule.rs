@@ -25,7 +25,7 @@
 use super::{Need, Played, ScenarioSpec, ip_entity, user_entity, working_hours};
 use crate::geo;
 use crate::ids;
-use crate::record::Source;
+use crate::record::{Detail, Source};
 use crate::scene::Scene;
 use crate::signin;
 use crate::tenant::Role;
@@ -188,10 +188,12 @@ pub fn play(scene: &mut Scene<'_>) -> Played {
         ),
         entities: vec![user_entity(&victim.upn), ip_entity(proxy)],
         must_fire: vec![
-            Need::on(
-                "risky_signin_then_inbox_rule",
-                &[Source::Signin, Source::Ual],
-            ),
+            // Only a sign-in export that carries the risk shows what made it risky.
+            Need {
+                detection: "risky_signin_then_inbox_rule",
+                sources: &[Source::Signin, Source::Ual],
+                details: &[Detail::Risk],
+            },
             Need::on("inbox_rule_exfiltration", &[Source::Ual]),
         ],
         must_not_fire: Vec::new(),

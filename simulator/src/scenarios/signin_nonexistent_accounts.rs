@@ -22,7 +22,7 @@ use super::targets::address_list;
 use super::{Need, Played, ScenarioSpec, ip_entity, user_entity, working_hours};
 use crate::geo::ATTACKER;
 use crate::ids;
-use crate::record::Source;
+use crate::record::{Detail, Source};
 use crate::scene::Scene;
 use crate::signin;
 use crate::truth::ScenarioKind;
@@ -95,7 +95,12 @@ pub fn play(scene: &mut Scene<'_>) -> Played {
         ),
         entities,
         must_fire: vec![
-            Need::on("email_enumeration", &[Source::Signin]),
+            // "No such user" is an error code (50034); a failure without its code says less.
+            Need {
+                detection: "email_enumeration",
+                sources: &[Source::Signin],
+                details: &[Detail::ErrorCode],
+            },
             Need::on("credential_spray", &[Source::Signin]),
         ],
         must_not_fire: Vec::new(),
