@@ -812,3 +812,45 @@ fn every_proxy_iis_and_endpoint_format_reads_as_its_default() {
         }
     }
 }
+
+#[test]
+fn validation_passes_with_each_source_in_any_one_of_its_formats() {
+    for source in Source::ALL {
+        for format in output::formats_of(source).skip(1) {
+            let mut options = SimOptions::new(SEED, START).expect("valid start");
+            options.days = 2;
+            options.formats = Source::ALL
+                .iter()
+                .filter_map(|other| {
+                    if *other == source {
+                        Some(format)
+                    } else {
+                        output::default_of(*other)
+                    }
+                })
+                .collect();
+            let validation = mailhound_simulator::simulate_and_validate(&options);
+            assert_eq!(validation.scan.stats.rejected, 0, "{}", format.name);
+            assert!(
+                validation.report.passed,
+                "{}: {:#?}",
+                format.name,
+                (
+                    &validation.report.scenarios,
+                    &validation.report.false_positives
+                )
+            );
+            // A detection the format cannot show is listed as unobservable, not expected.
+            for scenario in &validation.simulation.truth.scenarios {
+                for missing in &scenario.unobservable {
+                    assert!(
+                        !scenario.expect.must_fire.contains(&missing.detection),
+                        "{}: {}",
+                        format.name,
+                        missing.detection
+                    );
+                }
+            }
+        }
+    }
+}
