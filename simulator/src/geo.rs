@@ -67,3 +67,34 @@ pub const ATTACKER: &[Place] = &[
     place("Moscow", "Moscow", "RU", 55.7558, 37.6173, 3),
     place("Jakarta", "Jakarta", "ID", -6.2088, 106.8456, 7),
 ];
+
+/// Mean Earth radius (IUGG), in kilometres.
+const EARTH_RADIUS_KM: f64 = 6371.0088;
+
+impl Place {
+    /// Great-circle (haversine) distance to `other`, in kilometres: what a geo-velocity
+    /// check computes from the sign-ins' coordinates.
+    pub fn distance_km(&self, other: &Place) -> f64 {
+        let (lat1, lat2) = (self.latitude.to_radians(), other.latitude.to_radians());
+        let dlat = lat2 - lat1;
+        let dlon = (other.longitude - self.longitude).to_radians();
+        let a = (dlat / 2.0).sin().powi(2) + lat1.cos() * lat2.cos() * (dlon / 2.0).sin().powi(2);
+        2.0 * EARTH_RADIUS_KM * a.sqrt().asin()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distances_match_the_great_circle() {
+        let (amsterdam, london, chicago) = (OFFICES[0], OFFICES[1], OFFICES[2]);
+        let a_l = amsterdam.distance_km(&london);
+        assert!((350.0..365.0).contains(&a_l), "{a_l}");
+        let l_c = london.distance_km(&chicago);
+        assert!((6300.0..6400.0).contains(&l_c), "{l_c}");
+        assert_eq!(london.distance_km(&london), 0.0);
+        assert!((chicago.distance_km(&london) - l_c).abs() < 1e-9);
+    }
+}

@@ -11,6 +11,7 @@
 //! on every platform, and the simulator never reads a clock or asks the OS for randomness.
 //! Output is streamed day by day, so a large tenant over many days needs memory for one day.
 
+pub mod egress;
 pub mod geo;
 mod ids;
 pub mod output;
@@ -263,7 +264,7 @@ pub fn simulate_to<W: Write>(
     for (day, bucket) in buckets.into_iter().enumerate() {
         let midnight = options.start + Duration::days(day as i64);
         let mut day_log = Emitter::default();
-        scenarios::background::play(&mut rng, &tenant, midnight, &mut day_log);
+        scenarios::background::play(&mut rng, &tenant, midnight, &cast, &mut day_log);
         let mut records = day_log.records;
         records.extend(bucket);
         records.sort_by_key(|record| record.time);
