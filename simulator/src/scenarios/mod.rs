@@ -5,10 +5,21 @@
 //! which detections must (not) fire; the driver derives its time span, record ids and
 //! sources from what the writers actually wrote.
 
+pub mod adfs_proxy_relay;
 pub mod background;
 pub mod benign_rules;
+pub mod bulk_mailbox_migration;
+pub mod delegate_forwarding;
 pub mod inbox_rule_creation;
+pub mod jump_server_admin;
+pub mod layover_traveller;
+pub mod legal_hold_redirect;
+pub mod provisioning_checks;
+pub mod shared_nat_egress;
+#[cfg(test)]
+mod testing;
 
+use crate::geo::Place;
 use crate::record::{Detail, Source};
 use crate::scene::Scene;
 use crate::truth::{ScenarioKind, TruthEntity};
@@ -28,7 +39,18 @@ pub struct ScenarioSpec {
 }
 
 /// Every attack and look-alike, in the order they play and appear in the truth.
-pub const SCENARIOS: &[ScenarioSpec] = &[benign_rules::SPEC, inbox_rule_creation::SPEC];
+pub const SCENARIOS: &[ScenarioSpec] = &[
+    benign_rules::SPEC,
+    layover_traveller::SPEC,
+    jump_server_admin::SPEC,
+    legal_hold_redirect::SPEC,
+    delegate_forwarding::SPEC,
+    bulk_mailbox_migration::SPEC,
+    shared_nat_egress::SPEC,
+    adfs_proxy_relay::SPEC,
+    provisioning_checks::SPEC,
+    inbox_rule_creation::SPEC,
+];
 
 /// The scenario with `id`.
 pub fn find(id: &str) -> Option<&'static ScenarioSpec> {
@@ -90,6 +112,26 @@ pub fn ip_entity(ip: impl ToString) -> TruthEntity {
 /// A random instant within working hours (08:00 to 18:00) of the day starting at `day`.
 pub fn working_hours(rng: &mut impl RngExt, day: DateTime<Utc>) -> DateTime<Utc> {
     day + Duration::seconds(rng.random_range(8 * 3600..18 * 3600))
+}
+
+/// A random instant between local hours `from` and `until` (e.g. 8 and 18) at `place`, on the
+/// UTC day starting at `day` shifted by the place's offset.
+pub fn local_hours(
+    rng: &mut impl RngExt,
+    day: DateTime<Utc>,
+    place: &Place,
+    from: i64,
+    until: i64,
+) -> DateTime<Utc> {
+    let seconds = rng.random_range(from * 3600..until * 3600);
+    day + Duration::seconds(seconds - i64::from(place.utc_offset) * 3600)
+}
+
+/// Adds `value` to a list of tenant facts unless it is there already.
+pub fn note(list: &mut Vec<String>, value: &str) {
+    if !list.iter().any(|known| known == value) {
+        list.push(value.to_owned());
+    }
 }
 
 /// RFC 3339 with seconds, as the truth writes times.
