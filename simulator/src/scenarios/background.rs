@@ -1,7 +1,7 @@
 //! Ordinary activity: every user's working day, as the sign-in and audit logs record it.
 //!
-//! Per user and day: where they work from (the office's NAT, or the office's VPN
-//! concentrator from home, both in the office's city), the morning's interactive sign-in
+//! Per user and day: where they work from (the office's NAT, or, for those who work from
+//! home, the office's VPN concentrator, both in the office's city), the morning's interactive sign-in
 //! (sometimes after a mistyped password or an MFA prompt, see [`sessions`]), the clients'
 //! silent token refreshes through the day, mailbox reads, and sends whose number depends on
 //! the role ([`volume`]) and whose times follow a daily curve in the user's own time zone
@@ -27,8 +27,16 @@ use sessions::Egress;
 /// The browser the audit log's sign-in records name.
 const BROWSER: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36";
 
-/// Chance that a user works from home through the VPN on a given day.
-const VPN_RATE: f64 = 0.25;
+/// Whether `user` works from home through the VPN: a habit, the same every day, so that
+/// nobody shows up from an address new to them (which `thread_hijack` reads as a stranger
+/// replying in the user's name after a compromise). About a quarter of the staff.
+fn works_remotely(user: &User) -> bool {
+    user.puid
+        .bytes()
+        .fold(0u32, |sum, byte| sum + u32::from(byte))
+        % 4
+        == 0
+}
 
 /// Subjects of new messages.
 const SUBJECTS: &[&str] = &[
@@ -101,7 +109,7 @@ fn play_user(
     let Some(arrive) = arrive.filter(|time| keep(*time)) else {
         return;
     };
-    let address = if rng.random_bool(VPN_RATE) {
+    let address = if works_remotely(user) {
         egress::vpn_of(&user.home)
     } else {
         user.office_ip
@@ -252,6 +260,37 @@ mod tests {
         assert!(mine.iter().all(|t| *t < leaves));
         let others = out.records.iter().filter(|r| r.time >= leaves).count();
         assert!(others > 100);
+    }
+
+    #[test]
+    fn a_quarter_work_remotely_and_keep_to_it() {
+        let mut rng = StdRng::seed_from_u64(2);
+        let tenant = Tenant::generate(&mut rng, 400);
+        let remote = tenant.users.iter().filter(|u| works_remotely(u)).count();
+        assert!((60..140).contains(&remote), "{remote}");
+        let user = tenant
+            .users
+            .iter()
+            .find(|u| works_remotely(u))
+            .expect("one");
+        let vpn = egress::vpn_of(&user.home).to_string();
+        for seed in 0..3 {
+            let out = day_of(&tenant, &Cast::default(), seed);
+            let addresses: std::collections::BTreeSet<&str> = out
+                .records
+                .iter()
+                .filter_map(|r| match &r.body {
+                    Body::SignIn(s) if s.user_principal_name == user.upn => {
+                        Some(s.ip_address.as_str())
+                    }
+                    _ => None,
+                })
+                .collect();
+            assert_eq!(
+                addresses.into_iter().collect::<Vec<_>>(),
+                vec![vpn.as_str()]
+            );
+        }
     }
 
     #[test]
