@@ -45,7 +45,7 @@ pub fn morning(
     };
     let mut at = time;
     let roll: f64 = rng.random();
-    let mfa = roll >= TYPO_RATE && roll < TYPO_RATE + MFA_RATE;
+    let mfa = (TYPO_RATE..TYPO_RATE + MFA_RATE).contains(&roll);
     if roll < TYPO_RATE {
         let mut typo = signin::sign_in(rng, user, at, egress.ip, egress.place);
         dress(&mut typo);
