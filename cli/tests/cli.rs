@@ -180,9 +180,14 @@ fn simulate_writes_telemetry_and_truth() {
         &dir.join("ual.json").display().to_string(),
     ]);
     let json: serde_json::Value = serde_json::from_slice(&scan.stdout).expect("json");
-    assert_eq!(
-        json["findings"][0]["entity"]["value"],
-        attack["entities"][0]["value"]
+    // Scanned without the tenant's configuration, sanctioned look-alikes (a legal-hold
+    // redirect, a migration) are reported too; the attack must be among the findings.
+    let findings = json["findings"].as_array().expect("findings");
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["entity"]["value"] == attack["entities"][0]["value"]),
+        "{findings:#?}"
     );
 }
 
