@@ -119,10 +119,10 @@ fn play_user(
         ip: &ip,
         place: &user.home,
     };
-    let signed_in = sessions::morning(rng, out, user, arrive, &egress);
+    let (signed_in, session) = sessions::morning(rng, out, user, arrive, &egress);
     let audit_ip = spell_ip(rng, address);
     context.user_logged_in(rng, out, signed_in, user, &audit_ip, BROWSER);
-    sessions::refreshes(rng, out, user, signed_in, leave, &egress, &keep);
+    sessions::refreshes(rng, out, user, &session, signed_in, leave, &egress, &keep);
 
     // Reads and sends on the day's curve, never before the user signed in.
     let after_sign_in = |rng: &mut dyn rand::Rng, second: i64| {

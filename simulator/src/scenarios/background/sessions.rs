@@ -29,14 +29,14 @@ pub struct Egress<'a> {
 }
 
 /// Writes the day's first interactive sign-in at `time`, preceded by a typo or an MFA
-/// prompt now and then; returns when the user got in.
+/// prompt now and then; returns when the user got in and the session it opened.
 pub fn morning(
     rng: &mut impl RngExt,
     out: &mut Emitter,
     user: &User,
     time: DateTime<Utc>,
     egress: &Egress<'_>,
-) -> DateTime<Utc> {
+) -> (DateTime<Utc>, String) {
     let desktop = rng.random_bool(0.5);
     let dress = |sign_in: &mut crate::record::SignIn| {
         if desktop {
@@ -66,20 +66,23 @@ pub fn morning(
     if mfa {
         signin::require_mfa(&mut success);
     }
+    let session = success.session_id.clone();
     signin::emit(out, at, success);
-    at
+    (at, session)
 }
 
 /// The apps that refresh tokens through the day, the phone less often.
 const REFRESHING: &[&ClientApp] = &[&OUTLOOK_DESKTOP, &TEAMS_DESKTOP, &OUTLOOK_MOBILE];
 
-/// Writes silent token refreshes from `from` to `until`, each app about hourly; `keep`
-/// decides whether a refresh at a given time is written (the user may be away).
+/// Writes silent token refreshes of the session `session` from `from` to `until`, each app
+/// about hourly; `keep` decides whether a refresh at a given time is written (the user may
+/// be away).
 #[allow(clippy::too_many_arguments)]
 pub fn refreshes(
     rng: &mut impl RngExt,
     out: &mut Emitter,
     user: &User,
+    session: &str,
     from: DateTime<Utc>,
     until: DateTime<Utc>,
     egress: &Egress<'_>,
@@ -92,7 +95,10 @@ pub fn refreshes(
         let mut at = from + Duration::seconds(rng.random_range(60..1800));
         while at < until {
             if keep(at) {
-                let refresh = signin::token_refresh(rng, user, at, egress.ip, egress.place, app);
+                let mut refresh =
+                    signin::token_refresh(rng, user, at, egress.ip, egress.place, app);
+                refresh.session_id.clear();
+                refresh.session_id.push_str(session);
                 signin::emit(out, at, refresh);
             }
             at += Duration::seconds(rng.random_range(45 * 60..80 * 60));
@@ -127,7 +133,7 @@ mod tests {
         let (mut typos, mut prompts) = (0, 0);
         for _ in 0..400 {
             let mut out = Emitter::default();
-            let got_in = morning(&mut rng, &mut out, user, nine(), &egress);
+            let (got_in, session) = morning(&mut rng, &mut out, user, nine(), &egress);
             let sign_ins: Vec<_> = out
                 .records
                 .iter()
@@ -139,6 +145,7 @@ mod tests {
             let (last_time, last) = sign_ins.last().expect("a sign-in");
             assert_eq!(last.status.error_code, 0);
             assert_eq!(*last_time, got_in);
+            assert_eq!(last.session_id, session);
             assert!(
                 sign_ins
                     .iter()
@@ -178,7 +185,16 @@ mod tests {
         };
         let mut out = Emitter::default();
         let until = nine() + Duration::hours(9);
-        refreshes(&mut rng, &mut out, user, nine(), until, &egress, |_| true);
+        refreshes(
+            &mut rng,
+            &mut out,
+            user,
+            "s-1",
+            nine(),
+            until,
+            &egress,
+            |_| true,
+        );
         assert!(
             (14..=36).contains(&out.records.len()),
             "{}",
@@ -192,9 +208,22 @@ mod tests {
             assert!(!s.is_interactive);
             assert_eq!(s.client_app_used, "Mobile Apps and Desktop clients");
             assert_eq!(s.status.error_code, 0);
+            assert_eq!(
+                s.session_id, "s-1",
+                "refreshes belong to the morning's session"
+            );
         }
         let mut none = Emitter::default();
-        refreshes(&mut rng, &mut none, user, nine(), until, &egress, |_| false);
+        refreshes(
+            &mut rng,
+            &mut none,
+            user,
+            "s-1",
+            nine(),
+            until,
+            &egress,
+            |_| false,
+        );
         assert!(none.records.is_empty());
     }
 }
