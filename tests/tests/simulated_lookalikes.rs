@@ -181,3 +181,21 @@ fn a_large_tenant_over_two_days_raises_no_finding() {
         assert!(validation.scan.stats.events > 300 * 2 * 40, "seed {seed}");
     }
 }
+
+#[test]
+fn tiny_tenants_where_one_user_plays_several_parts_stay_silent() {
+    for users in 2..=5 {
+        for seed in 1..=3 {
+            let mut options = SimOptions::new(seed, START).expect("valid start");
+            options.users = users;
+            options.days = 2;
+            options.scenarios = Some(LOOKALIKES.iter().map(|id| (*id).to_owned()).collect());
+            let validation = simulate_and_validate(&options);
+            assert!(
+                validation.report.passed,
+                "{users} users, seed {seed}: {:#?}",
+                validation.report
+            );
+        }
+    }
+}
