@@ -3,7 +3,8 @@
 //! Each scenario draws from a generator seeded by the run's seed and the scenario's id, so
 //! choosing a subset of scenarios (or changing the background's volume) does not change what
 //! the others write. Victims are claimed so that no two scenarios play on the same user
-//! unless they ask to.
+//! unless they ask to, and a scenario that sends a user travelling records the absence so
+//! that the background does not also put them at their desk.
 
 use crate::record::{Body, ScenarioTag, SimRecord};
 use crate::tenant::{Tenant, User};
