@@ -1,20 +1,21 @@
 //! The tenant's own infrastructure addresses: VPN concentrators, the admins' jump servers,
 //! the federation proxy, the provisioning host, and the Wi-Fi of airports and hotels.
 //!
-//! They are fixed slices of `192.0.2.0/24` (TEST-NET-1) so that they never collide with the
-//! offices' egress (`198.51.100.0/24`) or attacker infrastructure (`203.0.113.0/24`), and so
-//! that a look-alike can record exactly the range an administrator would allow-list.
+//! They are fixed slices of `198.18.0.0/15` (reserved, never routed on the internet) so that
+//! they never collide with the offices' egress (`198.51.100.0/24`) or attacker
+//! infrastructure (`203.0.113.0/24`, `192.0.2.0/24`), and so that a look-alike can record
+//! exactly the range an administrator would allow-list without sanctioning an attacker.
 
 use crate::geo::{OFFICES, Place};
 use rand::RngExt;
 use std::net::Ipv4Addr;
 
 /// The admins' management jump servers, as an allow-list entry.
-pub const JUMP_SERVERS: &str = "192.0.2.64/29";
+pub const JUMP_SERVERS: &str = "198.18.1.64/29";
 /// The federation (ADFS / Web Application Proxy) farm's egress, as an allow-list entry.
-pub const FEDERATION_PROXY: &str = "192.0.2.80/29";
+pub const FEDERATION_PROXY: &str = "198.18.1.80/29";
 /// The identity-provisioning host, as an allow-list entry.
-pub const PROVISIONING: &str = "192.0.2.96/29";
+pub const PROVISIONING: &str = "198.18.1.96/29";
 
 /// The corporate VPN concentrator of the office at `home`; it is in the office's city, so
 /// it geolocates where the user is. Offices not in [`OFFICES`] share the first one's.
@@ -23,7 +24,7 @@ pub fn vpn_of(home: &Place) -> Ipv4Addr {
         .iter()
         .position(|office| office.city == home.city)
         .unwrap_or(0);
-    Ipv4Addr::new(192, 0, 2, 10 + index as u8)
+    Ipv4Addr::new(198, 18, 0, 10 + index as u8)
 }
 
 /// A host of the `/29` allow-list entry `range` (one of the constants above), never its
@@ -33,14 +34,14 @@ pub fn host_in(rng: &mut impl RngExt, range: &str) -> Ipv4Addr {
         .split('/')
         .next()
         .and_then(|ip| ip.parse().ok())
-        .unwrap_or(Ipv4Addr::new(192, 0, 2, 64));
+        .unwrap_or(Ipv4Addr::new(198, 18, 1, 64));
     let [a, b, c, d] = base.octets();
     Ipv4Addr::new(a, b, c, d + rng.random_range(1..=6))
 }
 
 /// An airport lounge's or hotel's Wi-Fi egress.
 pub fn public_wifi(rng: &mut impl RngExt) -> Ipv4Addr {
-    Ipv4Addr::new(192, 0, 2, rng.random_range(129..=254))
+    Ipv4Addr::new(198, 18, 2, rng.random_range(1..=254))
 }
 
 #[cfg(test)]
@@ -73,5 +74,12 @@ mod tests {
             }
         }
         assert_ne!(vpn_of(&OFFICES[0]), vpn_of(&OFFICES[1]));
+        // Attackers live in 203.0.113.0/24 and 192.0.2.0/24: nothing of ours is in there.
+        for range in [JUMP_SERVERS, FEDERATION_PROXY, PROVISIONING] {
+            for attacker in ["203.0.113.0/24", "192.0.2.0/24", "198.51.100.0/24"] {
+                let base: Ipv4Addr = range.split('/').next().expect("base").parse().expect("ip");
+                assert!(!within(base, attacker), "{range} in {attacker}");
+            }
+        }
     }
 }

@@ -101,7 +101,7 @@ pub fn play(scene: &mut Scene<'_>) -> Played {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenarios::testing::{assert_silent, play_alone, rescan, validate_alone};
+    use crate::scenarios::harness::{assert_silent, play_alone, rescan, validate_alone};
     use std::collections::BTreeSet;
 
     #[test]

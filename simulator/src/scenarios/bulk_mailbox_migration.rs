@@ -104,7 +104,7 @@ pub fn play(scene: &mut Scene<'_>) -> Played {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenarios::testing::{assert_silent, play_alone, rescan, validate_alone};
+    use crate::scenarios::harness::{assert_silent, play_alone, rescan, validate_alone};
 
     #[test]
     fn dozens_of_mailboxes_change_within_minutes() {

@@ -78,7 +78,7 @@ pub fn play(scene: &mut Scene<'_>) -> Played {
 mod tests {
     use super::*;
     use crate::geo::OFFICES;
-    use crate::scenarios::testing::{assert_silent, play_alone, rescan, validate_alone};
+    use crate::scenarios::harness::{assert_silent, play_alone, rescan, validate_alone};
 
     #[test]
     fn every_office_has_a_far_datacentre() {

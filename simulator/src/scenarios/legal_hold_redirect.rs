@@ -87,7 +87,7 @@ pub fn play(scene: &mut Scene<'_>) -> Played {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenarios::testing::{assert_silent, play_alone, rescan, validate_alone};
+    use crate::scenarios::harness::{assert_silent, play_alone, rescan, validate_alone};
 
     #[test]
     fn the_service_account_redirects_each_custodian_to_the_vault() {

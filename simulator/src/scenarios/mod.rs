@@ -10,14 +10,14 @@ pub mod background;
 pub mod benign_rules;
 pub mod bulk_mailbox_migration;
 pub mod delegate_forwarding;
+#[cfg(test)]
+mod harness;
 pub mod inbox_rule_creation;
 pub mod jump_server_admin;
 pub mod layover_traveller;
 pub mod legal_hold_redirect;
 pub mod provisioning_checks;
 pub mod shared_nat_egress;
-#[cfg(test)]
-mod testing;
 
 use crate::geo::Place;
 use crate::record::{Detail, Source};

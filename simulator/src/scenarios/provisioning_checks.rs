@@ -115,7 +115,7 @@ pub fn play(scene: &mut Scene<'_>) -> Played {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenarios::testing::{assert_silent, play_alone, rescan, validate_alone};
+    use crate::scenarios::harness::{assert_silent, play_alone, rescan, validate_alone};
 
     #[test]
     fn the_checks_come_from_the_allow_listed_host_and_name_unknown_accounts() {

@@ -93,7 +93,7 @@ pub fn play(scene: &mut Scene<'_>) -> Played {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenarios::testing::{assert_silent, play_alone};
+    use crate::scenarios::harness::{assert_silent, play_alone};
     use std::collections::{BTreeMap, BTreeSet};
 
     #[test]
