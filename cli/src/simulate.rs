@@ -24,8 +24,8 @@ pub struct SimulationArgs {
     /// Number of users in the simulated tenant.
     #[arg(long, default_value_t = SimOptions::DEFAULT_USERS)]
     pub users: usize,
-    /// Number of simulated days.
-    #[arg(long, default_value_t = 1)]
+    /// Number of simulated days; with more than one, the first is history without scenarios.
+    #[arg(long, default_value_t = SimOptions::DEFAULT_DAYS)]
     pub days: u32,
     /// Play benign activity only, without the attack scenarios.
     #[arg(long)]

@@ -68,6 +68,14 @@ pub const ATTACKER: &[Place] = &[
     place("Jakarta", "Jakarta", "ID", -6.2088, 106.8456, 7),
 ];
 
+impl Place {
+    /// Great-circle distance to `other`, in kilometres: what a geo-velocity check computes
+    /// from the sign-ins' coordinates.
+    pub fn distance_km(&self, other: &Place) -> f64 {
+        distance_km(self, other)
+    }
+}
+
 /// Cities within a few hundred kilometres of each office, where residential proxies and
 /// consumer VPN exits place an attacker who wants to look local (to pass location-based
 /// Conditional Access and stay under impossible-travel distances).
@@ -135,6 +143,17 @@ mod tests {
                 assert!(distance_km(office, &place) < 400.0, "{}", place.city);
             }
         }
+    }
+
+    #[test]
+    fn distances_match_the_great_circle() {
+        let (amsterdam, london, chicago) = (OFFICES[0], OFFICES[1], OFFICES[2]);
+        let a_l = amsterdam.distance_km(&london);
+        assert!((350.0..365.0).contains(&a_l), "{a_l}");
+        let l_c = london.distance_km(&chicago);
+        assert!((6300.0..6400.0).contains(&l_c), "{l_c}");
+        assert_eq!(london.distance_km(&london), 0.0);
+        assert!((chicago.distance_km(&london) - l_c).abs() < 1e-9);
     }
 
     #[test]

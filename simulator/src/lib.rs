@@ -11,6 +11,7 @@
 //! on every platform, and the simulator never reads a clock or asks the OS for randomness.
 //! Output is streamed day by day, so a large tenant over many days needs memory for one day.
 
+pub mod egress;
 pub mod endpoint;
 pub mod geo;
 mod ids;
@@ -57,7 +58,9 @@ pub struct SimOptions {
     pub start: DateTime<Utc>,
     /// Number of users in the tenant.
     pub users: usize,
-    /// Number of days simulated.
+    /// Number of days simulated. With more than one, the first is ordinary activity only:
+    /// the users' history, which real exports always have and several detections compare
+    /// against (an address is only "new" for a user with a past).
     pub days: u32,
     /// Play the attack scenarios.
     pub attacks: bool,
@@ -107,9 +110,11 @@ impl std::error::Error for InvalidStart {}
 impl SimOptions {
     /// Default size of the simulated tenant.
     pub const DEFAULT_USERS: usize = 50;
+    /// Default number of days: a day of history, then the day the scenarios play on.
+    pub const DEFAULT_DAYS: u32 = 2;
 
-    /// Options for `seed`, starting at `start` (RFC 3339): the default tenant size, one
-    /// day, every scenario, and each source in its default format.
+    /// Options for `seed`, starting at `start` (RFC 3339): the default tenant size, a day of
+    /// history and a day of scenarios, every scenario, and each source in its default format.
     pub fn new(seed: u64, start: &str) -> Result<Self, InvalidStart> {
         let start = DateTime::parse_from_rfc3339(start)
             .map_err(|_| InvalidStart(start.to_owned()))?
@@ -118,7 +123,7 @@ impl SimOptions {
             seed,
             start,
             users: Self::DEFAULT_USERS,
-            days: 1,
+            days: Self::DEFAULT_DAYS,
             attacks: true,
             lookalikes: true,
             scenarios: None,
@@ -233,7 +238,11 @@ pub fn simulate_to<W: Write>(
     let mut buckets: Vec<Vec<record::SimRecord>> = (0..days).map(|_| Vec::new()).collect();
     for (index, spec) in options.selected_scenarios().into_iter().enumerate() {
         let mut scenario_rng = scenario_rng(options.seed, spec.id);
-        let day = scenario_rng.random_range(0..days);
+        let day = if days > 1 {
+            scenario_rng.random_range(1..days)
+        } else {
+            0
+        };
         let mut emitter = Emitter {
             records: Vec::new(),
             tag: Some(index as ScenarioTag),
@@ -267,7 +276,7 @@ pub fn simulate_to<W: Write>(
     for (day, bucket) in buckets.into_iter().enumerate() {
         let midnight = options.start + Duration::days(day as i64);
         let mut day_log = Emitter::default();
-        scenarios::background::play(&mut rng, &tenant, midnight, &mut day_log);
+        scenarios::background::play(&mut rng, &tenant, midnight, &cast, &mut day_log);
         scenarios::web_background::play(options.seed, &tenant, midnight, day as u64, &mut day_log);
         let mut records = day_log.records;
         records.extend(bucket);

@@ -3,7 +3,8 @@
 //! Each scenario draws from a generator seeded by the run's seed and the scenario's id, so
 //! choosing a subset of scenarios (or changing the background's volume) does not change what
 //! the others write. Victims are claimed so that no two scenarios play on the same user
-//! unless they ask to.
+//! unless they ask to, and a scenario that sends a user travelling records the absence so
+//! that the background does not also put them at their desk.
 
 use crate::record::{Body, ScenarioTag, SimRecord};
 use crate::tenant::{Tenant, User};
@@ -43,10 +44,33 @@ pub fn scenario_rng(seed: u64, id: &str) -> StdRng {
     StdRng::seed_from_u64(seed ^ hash.rotate_left(17))
 }
 
-/// The users scenarios have taken as victims or actors.
+/// The users scenarios have taken as victims or actors, and those they sent away.
 #[derive(Debug, Default)]
 pub struct Cast {
     taken: BTreeSet<usize>,
+    away: Vec<(String, DateTime<Utc>, DateTime<Utc>)>,
+}
+
+impl Cast {
+    /// Records that `upn` is away (travelling) from `from` until `until`: the ordinary
+    /// background then writes nothing for them in between, since they are not at their desk.
+    pub fn send_away(&mut self, upn: &str, from: DateTime<Utc>, until: DateTime<Utc>) {
+        self.away.push((upn.to_owned(), from, until));
+    }
+
+    /// Whether `upn` is away at `time`.
+    pub fn is_away(&self, upn: &str, time: DateTime<Utc>) -> bool {
+        self.away
+            .iter()
+            .any(|(who, from, until)| who == upn && *from <= time && time < *until)
+    }
+
+    /// Whether `upn` is away at some time in `[from, until)`.
+    pub fn away_during(&self, upn: &str, from: DateTime<Utc>, until: DateTime<Utc>) -> bool {
+        self.away
+            .iter()
+            .any(|(who, start, end)| who == upn && *start < until && from < *end)
+    }
 }
 
 /// Everything a scenario needs to play.

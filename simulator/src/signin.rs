@@ -113,6 +113,97 @@ pub fn sign_in(
     }
 }
 
+/// A client application as sign-ins name it: the app, the resource it asked for, how Entra
+/// classifies the client, and its user agent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientApp {
+    /// Application id.
+    pub app_id: &'static str,
+    /// Application display name.
+    pub app_name: &'static str,
+    /// Resource id.
+    pub resource_id: &'static str,
+    /// Resource display name.
+    pub resource_name: &'static str,
+    /// `clientAppUsed`.
+    pub client_app_used: &'static str,
+    /// User agent.
+    pub user_agent: &'static str,
+    /// `deviceDetail.browser` as Entra derives it from the user agent.
+    pub browser: &'static str,
+}
+
+/// Microsoft Graph's application id.
+pub const GRAPH_APP_ID: &str = "00000003-0000-0000-c000-000000000000";
+
+/// Outlook for Windows (the "Microsoft Office" client) refreshing its Exchange token.
+pub const OUTLOOK_DESKTOP: ClientApp = ClientApp {
+    app_id: "d3590ed6-52b3-4102-aeff-aad2292ab01c",
+    app_name: "Microsoft Office",
+    resource_id: EXCHANGE_APP_ID,
+    resource_name: "Office 365 Exchange Online",
+    client_app_used: "Mobile Apps and Desktop clients",
+    user_agent: "Mozilla/4.0 (compatible; ms-office; MSOffice 16)",
+    browser: "IE 7.0",
+};
+
+/// The Teams desktop client refreshing its Graph token.
+pub const TEAMS_DESKTOP: ClientApp = ClientApp {
+    app_id: "1fec8e78-bce4-4aaf-ab1b-5451cc387264",
+    app_name: "Microsoft Teams",
+    resource_id: GRAPH_APP_ID,
+    resource_name: "Microsoft Graph",
+    client_app_used: "Mobile Apps and Desktop clients",
+    user_agent: "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Teams/24004.1309.2689.2246 Chrome/120.0.6099.291 Electron/28.2.5 Safari/537.36",
+    browser: "Chrome 120.0.6099",
+};
+
+/// Outlook for iOS refreshing its Exchange token.
+pub const OUTLOOK_MOBILE: ClientApp = ClientApp {
+    app_id: "27922004-5251-4030-b22d-91ecd9a37ea4",
+    app_name: "Outlook Mobile",
+    resource_id: EXCHANGE_APP_ID,
+    resource_name: "Office 365 Exchange Online",
+    client_app_used: "Mobile Apps and Desktop clients",
+    user_agent: "Outlook-iOS/2.0",
+    browser: "Mobile Safari",
+};
+
+/// Makes `sign_in` one of `app`'s.
+pub fn by_app(sign_in: &mut SignIn, app: &ClientApp) {
+    sign_in.app_id = app.app_id.into();
+    sign_in.app_display_name = app.app_name.into();
+    sign_in.resource_id = app.resource_id.into();
+    sign_in.resource_display_name = app.resource_name.into();
+    sign_in.client_app_used = app.client_app_used.into();
+    sign_in.user_agent = app.user_agent.into();
+    sign_in.device_detail.browser = app.browser.into();
+    if app.user_agent.contains("iOS") {
+        sign_in.device_detail.operating_system = "Ios".into();
+    }
+}
+
+/// A silent token refresh (`isInteractive` false) of `user`'s `app` from `ip` at `place`:
+/// what the non-interactive sign-in log is mostly made of.
+pub fn token_refresh(
+    rng: &mut impl RngExt,
+    user: &User,
+    time: DateTime<Utc>,
+    ip: &str,
+    place: &Place,
+    app: &ClientApp,
+) -> SignIn {
+    let mut refresh = sign_in(rng, user, time, ip, place);
+    by_app(&mut refresh, app);
+    refresh.is_interactive = false;
+    refresh
+}
+
+/// Marks `sign_in` as one that required multi-factor authentication.
+pub fn require_mfa(sign_in: &mut SignIn) {
+    sign_in.authentication_requirement = "multiFactorAuthentication".into();
+}
+
 /// Turns `sign_in` into a failure with `code`.
 pub fn fail(sign_in: &mut SignIn, code: u32) {
     sign_in.status.error_code = code;

@@ -111,6 +111,24 @@ impl Tenant {
         }
     }
 
+    /// A service account of the tenant (`local@domain`), working from the first office: not
+    /// a person, so it has no background activity of its own.
+    pub fn service_account(&self, rng: &mut impl RngExt, local: &str, name: &str) -> User {
+        let office = self
+            .users
+            .first()
+            .map_or(Ipv4Addr::new(198, 51, 100, 1), |u| u.office_ip);
+        User {
+            name: name.to_owned(),
+            upn: format!("{local}@{}", self.domain),
+            puid: ids::puid(rng),
+            object_id: ids::guid(rng),
+            office_ip: office,
+            home: OFFICES[0],
+            role: Role::ItAdmin,
+        }
+    }
+
     /// The tenant's initial `onmicrosoft.com` domain, as `OrganizationName` carries it.
     pub fn onmicrosoft(&self) -> String {
         let label = self

@@ -1,7 +1,7 @@
 //! Simulator bytes through the decoder and engine: the injected attack is found, benign
 //! activity is not.
 
-use mailhound_core::{EngineConfig, Severity};
+use mailhound_core::Severity;
 use mailhound_e2e::scan_chunked;
 use mailhound_simulator::{SimOptions, UAL_FILE, simulate};
 
@@ -31,7 +31,8 @@ fn the_attackers_rule_is_found_for_every_seed() {
         let scanned = scan_chunked(
             &[(UAL_FILE, file.text.as_bytes())],
             64 * 1024,
-            EngineConfig::default(),
+            // As deployed: the tenant's domains, allow-listed ranges and service accounts.
+            output.truth.facts.engine_config(),
         );
         assert_eq!(
             scanned.findings.len(),
@@ -99,7 +100,8 @@ fn a_benign_day_has_no_finding() {
             .expect("benign rules played");
         assert!(!benign_rules.records.is_empty());
         let bytes = output.files[0].text.as_bytes();
-        let scanned = scan_chunked(&[(UAL_FILE, bytes)], 4096, EngineConfig::default());
+        let config = output.truth.facts.engine_config();
+        let scanned = scan_chunked(&[(UAL_FILE, bytes)], 4096, config);
         assert!(
             scanned.findings.is_empty(),
             "seed {seed}: {:#?}",

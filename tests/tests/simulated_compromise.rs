@@ -168,9 +168,18 @@ fn the_geo_shift_is_impossible_and_a_round_trip_is_named_a_b_a() {
             .expect("shift found");
         assert_eq!(finding.entity.value, truth.entities[0].value, "seed {seed}");
         let pattern = finding.details["pattern"].as_str().unwrap_or_default();
+        // A round trip is A→B→A; a one-way shift is too once the victim's own devices
+        // refresh from home afterwards, so only the round trip's name is certain.
         let round_trip = truth.description.ends_with("from home again");
-        let expected = if round_trip { "a_b_a" } else { "geo_velocity" };
-        assert_eq!(pattern, expected, "seed {seed}: {}", truth.description);
+        if round_trip {
+            assert_eq!(pattern, "a_b_a", "seed {seed}: {}", truth.description);
+        } else {
+            assert!(
+                ["a_b_a", "geo_velocity"].contains(&pattern),
+                "seed {seed}: {pattern}: {}",
+                truth.description
+            );
+        }
         patterns.insert(pattern.to_owned());
     }
     assert_eq!(patterns.len(), 2, "both shapes over the seeds");

@@ -18,7 +18,7 @@
 //!
 //! Must fire `bulk_send` (audit log).
 
-use super::{Need, Played, ScenarioSpec, ip_entity, user_entity, working_hours};
+use super::{Need, Played, ScenarioSpec, ip_entity, local_hours, user_entity};
 use crate::ids;
 use crate::mailbox::{Mail, SendKind};
 use crate::record::Source;
@@ -80,7 +80,7 @@ pub fn play(scene: &mut Scene<'_>) -> Played {
     let session = ids::guid(rng);
     let count = rng.random_range(60..=180usize);
     let span = rng.random_range(20 * 60..55 * 60i64);
-    let start = working_hours(rng, scene.day);
+    let start = local_hours(rng, scene.day, &victim.home, 8, 18);
     let delegated_share = if rng.random_bool(0.5) {
         0.0
     } else {

@@ -17,7 +17,7 @@
 //!
 //! Must fire `impossible_travel` (sign-in log).
 
-use super::{Need, Played, ScenarioSpec, ip_entity, user_entity, working_hours};
+use super::{Need, Played, ScenarioSpec, ip_entity, local_hours, user_entity};
 use crate::geo::{self, ATTACKER};
 use crate::ids;
 use crate::record::Source;
@@ -49,7 +49,7 @@ pub fn play(scene: &mut Scene<'_>) -> Played {
     let home_ip = ids::ip_in(rng, [192, 0, 2]).to_string();
     let vpn = ids::ip_in(rng, [203, 0, 113]);
     let far = *ATTACKER.choose(rng).unwrap_or(&ATTACKER[0]);
-    let first = working_hours(rng, scene.day);
+    let first = local_hours(rng, scene.day, &victim.home, 8, 18);
     let shifted = first + Duration::seconds(rng.random_range(5 * 60..40 * 60));
     let round_trip = rng.random_bool(0.5);
 

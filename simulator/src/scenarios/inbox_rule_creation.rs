@@ -5,7 +5,7 @@
 //! degenerate name, keyword conditions and mark-as-read to hide the traffic. The audit log
 //! records `New-InboxRule` with `ForwardTo` in `Parameters` and the attacker's `ClientIP`.
 
-use super::{Need, Played, ScenarioSpec, ip_entity, user_entity, working_hours};
+use super::{Need, Played, ScenarioSpec, ip_entity, local_hours, user_entity};
 use crate::ids;
 use crate::record::Source;
 use crate::scene::Scene;
@@ -41,7 +41,7 @@ pub fn play(scene: &mut Scene<'_>) -> Played {
     let victim = scene.claim_user(|_| true);
     let rng = &mut scene.rng;
     let attacker_ip = ids::ip_in(rng, [203, 0, 113]);
-    let sign_in = working_hours(rng, scene.day);
+    let sign_in = local_hours(rng, scene.day, &victim.home, 8, 18);
     let rule_time = sign_in + Duration::seconds(rng.random_range(60..1800));
     let local = victim.upn.split('@').next().unwrap_or_default();
     let name = *RULE_NAMES.choose(rng).unwrap_or(&".");

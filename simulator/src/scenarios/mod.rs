@@ -6,21 +6,32 @@
 //! sources from what the writers actually wrote.
 
 pub mod aadinternals_enumeration;
+pub mod adfs_proxy_relay;
 pub mod autodiscover_probe;
 pub mod background;
 pub mod benign_rules;
+pub mod bulk_mailbox_migration;
 pub mod bulk_send;
 pub mod credential_spray;
+pub mod delegate_forwarding;
 pub mod getcredentialtype_enumeration;
+#[cfg(test)]
+mod harness;
 pub mod impossible_travel_geo_shift;
 pub mod inbox_rule_creation;
+pub mod jump_server_admin;
+pub mod layover_traveller;
+pub mod legal_hold_redirect;
+pub mod provisioning_checks;
 pub mod risky_signin_then_inbox_rule;
+pub mod shared_nat_egress;
 pub mod signin_nonexistent_accounts;
 pub mod targets;
 pub mod theharvester_osint;
 pub mod thread_hijack;
 pub mod web_background;
 
+use crate::geo::Place;
 use crate::record::{Detail, Source};
 use crate::scene::Scene;
 use crate::truth::{ScenarioKind, TruthEntity};
@@ -42,6 +53,14 @@ pub struct ScenarioSpec {
 /// Every attack and look-alike, in the order they play and appear in the truth.
 pub const SCENARIOS: &[ScenarioSpec] = &[
     benign_rules::SPEC,
+    layover_traveller::SPEC,
+    jump_server_admin::SPEC,
+    legal_hold_redirect::SPEC,
+    delegate_forwarding::SPEC,
+    bulk_mailbox_migration::SPEC,
+    shared_nat_egress::SPEC,
+    adfs_proxy_relay::SPEC,
+    provisioning_checks::SPEC,
     inbox_rule_creation::SPEC,
     credential_spray::SPEC,
     bulk_send::SPEC,
@@ -143,6 +162,26 @@ pub fn working_hours(rng: &mut impl RngExt, day: DateTime<Utc>) -> DateTime<Utc>
     day + Duration::seconds(rng.random_range(8 * 3600..18 * 3600))
 }
 
+/// A random instant between local hours `from` and `until` (e.g. 8 and 18) at `place`, on the
+/// UTC day starting at `day` shifted by the place's offset.
+pub fn local_hours(
+    rng: &mut impl RngExt,
+    day: DateTime<Utc>,
+    place: &Place,
+    from: i64,
+    until: i64,
+) -> DateTime<Utc> {
+    let seconds = rng.random_range(from * 3600..until * 3600);
+    day + Duration::seconds(seconds - i64::from(place.utc_offset) * 3600)
+}
+
+/// Adds `value` to a list of tenant facts unless it is there already.
+pub fn note(list: &mut Vec<String>, value: &str) {
+    if !list.iter().any(|known| known == value) {
+        list.push(value.to_owned());
+    }
+}
+
 /// RFC 3339 with seconds, as the truth writes times.
 pub fn rfc3339(time: DateTime<Utc>) -> String {
     time.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
@@ -188,6 +227,17 @@ pub(crate) mod testing {
     /// its own generator as the driver seeds it.
     pub fn play_alone(spec: &super::ScenarioSpec, seed: u64) -> (Played, Vec<SimRecord>) {
         play_in(spec, seed, 50)
+    }
+
+    /// The home office of the user `upn` of the tenant [`play_alone`] plays on.
+    pub fn home_of(seed: u64, upn: &str) -> crate::geo::Place {
+        let tenant = Tenant::generate(&mut StdRng::seed_from_u64(seed), 50);
+        tenant
+            .users
+            .iter()
+            .find(|user| user.upn == upn)
+            .map(|user| user.home)
+            .expect("a user of the tenant")
     }
 
     /// As [`play_alone`], on a tenant of `users` users.

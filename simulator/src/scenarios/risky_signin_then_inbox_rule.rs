@@ -22,7 +22,7 @@
 //! Must fire `risky_signin_then_inbox_rule` (sign-in log and audit log) and
 //! `inbox_rule_exfiltration` (audit log), which judges every such rule on its own.
 
-use super::{Need, Played, ScenarioSpec, ip_entity, user_entity, working_hours};
+use super::{Need, Played, ScenarioSpec, ip_entity, local_hours, user_entity};
 use crate::geo;
 use crate::ids;
 use crate::record::{Detail, Source};
@@ -76,7 +76,7 @@ pub fn play(scene: &mut Scene<'_>) -> Played {
     let rng = &mut scene.rng;
     let proxy = ids::ip_in(rng, [203, 0, 113]);
     let place = *geo::near(&victim.home).choose(rng).unwrap_or(&victim.home);
-    let sign_in_time = working_hours(rng, scene.day);
+    let sign_in_time = local_hours(rng, scene.day, &victim.home, 8, 18);
     let delay = Duration::seconds(rng.random_range(3 * 60..230 * 60));
     let rule_time = sign_in_time + delay;
 

@@ -10,7 +10,7 @@
 //! owner finds no trace.
 //!
 //! **Parameters** (from the scene's generator):
-//! - the logon: 10:30 to 16:00 of the working day (after the owner's own morning activity,
+//! - the logon: 10:30 to 16:30 of the victim's local working day (after the owner's own morning activity,
 //!   which gives the mailbox the history a new address is new against);
 //! - the rule: 2 to 15 minutes after the logon, `MoveToFolder` RSS Feeds / Conversation
 //!   History with `MarkAsRead`, on the thread's keywords or the partner's domain;
@@ -23,7 +23,7 @@
 //! rule's compromise signal, and the deletions of what was sent) and
 //! `inbox_rule_exfiltration` (audit log: the hiding rule, which is that signal).
 
-use super::{Need, Played, ScenarioSpec, ip_entity, user_entity};
+use super::{Need, Played, ScenarioSpec, ip_entity, local_hours, user_entity};
 use crate::ids;
 use crate::mailbox::{Mail, SendKind, SentMail};
 use crate::record::Source;
@@ -73,7 +73,7 @@ pub fn play(scene: &mut Scene<'_>) -> Played {
     let attacker = ids::ip_in(rng, [203, 0, 113]);
     let ip = attacker.to_string();
     let session = ids::guid(rng);
-    let logon = scene.day + Duration::seconds(rng.random_range(10 * 3600 + 1800..16 * 3600));
+    let logon = local_hours(rng, scene.day, &victim.home, 10, 16) + Duration::minutes(30);
     let partner = *PARTNERS.choose(rng).unwrap_or(&PARTNERS[0]);
 
     context.user_logged_in(rng, scene.out, logon, &victim, &ip, BROWSER_UA);
@@ -243,15 +243,14 @@ mod tests {
                 assert_eq!(deletion["Folder"]["Path"], "\\Sent Items");
                 assert_eq!(deletion["ClientIP"], send["ClientIP"]);
             }
-            let hour = |t: &chrono::DateTime<chrono::Utc>| {
-                t.signed_duration_since(
-                    t.date_naive()
-                        .and_hms_opt(0, 0, 0)
-                        .expect("test data")
-                        .and_utc(),
-                )
-            };
-            assert!(hour(&audit[0].0) >= Duration::minutes(10 * 60 + 30));
+            let victim = &played.entities[0].value;
+            let home = crate::scenarios::testing::home_of(seed, victim);
+            let local = audit[0].0 + Duration::hours(i64::from(home.utc_offset));
+            let minutes = local.time().signed_duration_since(chrono::NaiveTime::MIN);
+            assert!(
+                minutes >= Duration::minutes(10 * 60 + 30),
+                "seed {seed}: {local}"
+            );
             assert_eq!(played.must_fire.len(), 2);
         }
     }
