@@ -15,6 +15,8 @@ pub mod geo;
 mod ids;
 pub mod output;
 pub mod record;
+pub mod report;
+pub mod request;
 pub mod scenarios;
 pub mod scene;
 pub mod signin;
