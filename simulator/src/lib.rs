@@ -262,30 +262,21 @@ pub fn simulate_to<W: Write>(
         });
     }
 
-    for (day, bucket) in buckets.into_iter().enumerate() {
+    let mut write_day = |day: usize, mut records: Vec<record::SimRecord>| -> io::Result<()> {
+        records.append(&mut buckets[day]);
+        records.sort_by_key(|record| record.time);
+        for record in records {
+            write_record(&record, &mut outputs, &mut pending)?;
+        }
+        Ok(())
+    };
+    let background = |day: usize, rng: &mut StdRng| {
         let midnight = options.start + Duration::days(day as i64);
         let mut day_log = Emitter::default();
-        scenarios::background::play(&mut rng, &tenant, midnight, &mut day_log);
-        let mut records = day_log.records;
-        records.extend(bucket);
-        records.sort_by_key(|record| record.time);
-        for record in &records {
-            let source = record.source();
-            for output in outputs.iter_mut().filter(|o| o.spec.source == source) {
-                let id = output.writer.write(record, &mut output.sink)?;
-                if let Some(tag) = record.scenario {
-                    let scenario = &mut pending[usize::from(tag)];
-                    scenario.records.push(id);
-                    scenario.files.insert(output.spec.file.to_owned());
-                }
-            }
-            if let Some(tag) = record.scenario {
-                let scenario = &mut pending[usize::from(tag)];
-                scenario.first = Some(scenario.first.map_or(record.time, |t| t.min(record.time)));
-                scenario.last = Some(scenario.last.map_or(record.time, |t| t.max(record.time)));
-            }
-        }
-    }
+        scenarios::background::play(rng, &tenant, midnight, &mut day_log);
+        day_log.records
+    };
+    pipeline(days as usize, rng, background, &mut write_day)?;
     let mut files = Vec::new();
     for mut output in outputs {
         output.writer.end(&mut output.sink)?;
@@ -304,6 +295,76 @@ pub fn simulate_to<W: Write>(
         facts,
     };
     Ok((truth, files))
+}
+
+/// Writes one record with every format of its source, and notes its ids and time in its
+/// scenario's truth.
+fn write_record<W: Write>(
+    record: &record::SimRecord,
+    outputs: &mut [Output<W>],
+    pending: &mut [Pending],
+) -> io::Result<()> {
+    let source = record.source();
+    for output in outputs.iter_mut().filter(|o| o.spec.source == source) {
+        let id = output.writer.write(record, &mut output.sink)?;
+        if let Some(tag) = record.scenario {
+            let scenario = &mut pending[usize::from(tag)];
+            scenario.records.push(id);
+            scenario.files.insert(output.spec.file.to_owned());
+        }
+    }
+    if let Some(tag) = record.scenario {
+        let scenario = &mut pending[usize::from(tag)];
+        scenario.first = Some(scenario.first.map_or(record.time, |t| t.min(record.time)));
+        scenario.last = Some(scenario.last.map_or(record.time, |t| t.max(record.time)));
+    }
+    Ok(())
+}
+
+/// Plays the background of each of `days` with `generate` and hands it to `write`, in day
+/// order.
+///
+/// Natively, the next day is generated on a second thread while this one writes the
+/// previous day, so generation and serialisation overlap; at most two days of records are
+/// held. The background's generator is the same single stream either way, so the bytes do
+/// not depend on the platform. In WebAssembly (no threads) the days run one after the other.
+fn pipeline<G>(
+    days: usize,
+    mut rng: StdRng,
+    generate: G,
+    write: &mut dyn FnMut(usize, Vec<record::SimRecord>) -> io::Result<()>,
+) -> io::Result<()>
+where
+    G: Fn(usize, &mut StdRng) -> Vec<record::SimRecord> + Sync,
+{
+    #[cfg(not(target_arch = "wasm32"))]
+    if days > 1 {
+        return std::thread::scope(|scope| {
+            // Capacity 0: the generator hands a day over only when the writer takes it,
+            // so one day is being written while the next is generated.
+            let (sender, receiver) = std::sync::mpsc::sync_channel(0);
+            let generate = &generate;
+            scope.spawn(move || {
+                for day in 0..days {
+                    if sender.send(generate(day, &mut rng)).is_err() {
+                        return; // The writer failed and stopped listening.
+                    }
+                }
+            });
+            for day in 0..days {
+                let records = receiver
+                    .recv()
+                    .map_err(|_| io::Error::other("the background generator stopped"))?;
+                write(day, records)?;
+            }
+            Ok(())
+        });
+    }
+    for day in 0..days {
+        let records = generate(day, &mut rng);
+        write(day, records)?;
+    }
+    Ok(())
 }
 
 /// Whether the formats written carry what `need` relies on: every source it needs in at
