@@ -453,3 +453,61 @@ pub fn simulate_and_validate(options: &SimOptions) -> Validation {
         report,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    /// A day of `n` records whose times come from the generator, so that the stream's order
+    /// shows in them.
+    fn day_of(day: usize, rng: &mut StdRng) -> Vec<record::SimRecord> {
+        let midnight = Utc
+            .with_ymd_and_hms(2025, 3, 4, 0, 0, 0)
+            .single()
+            .expect("valid")
+            + Duration::days(day as i64);
+        (0..50)
+            .map(|_| record::SimRecord {
+                time: midnight + Duration::seconds(rng.random_range(0..86_400)),
+                scenario: None,
+                body: record::Body::Audit(serde_json::Map::new()),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_pipeline_hands_over_the_serial_days_in_order() {
+        let mut serial_rng = StdRng::seed_from_u64(3);
+        let serial: Vec<Vec<record::SimRecord>> =
+            (0..6).map(|day| day_of(day, &mut serial_rng)).collect();
+        let mut seen = Vec::new();
+        pipeline(6, StdRng::seed_from_u64(3), day_of, &mut |day, records| {
+            seen.push((day, records.clone()));
+            Ok(())
+        })
+        .expect("writes");
+        assert_eq!(seen.len(), 6);
+        for (index, (day, records)) in seen.iter().enumerate() {
+            assert_eq!(*day, index);
+            let times: Vec<_> = records.iter().map(|r| r.time).collect();
+            let expected: Vec<_> = serial[index].iter().map(|r| r.time).collect();
+            assert_eq!(times, expected, "day {day}");
+        }
+    }
+
+    #[test]
+    fn a_write_error_stops_the_pipeline() {
+        let mut calls = 0;
+        let result = pipeline(5, StdRng::seed_from_u64(1), day_of, &mut |day, _| {
+            calls += 1;
+            if day == 1 {
+                Err(io::Error::other("disk full"))
+            } else {
+                Ok(())
+            }
+        });
+        assert_eq!(result.map_err(|e| e.to_string()), Err("disk full".into()));
+        assert_eq!(calls, 2);
+    }
+}
