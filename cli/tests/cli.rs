@@ -180,10 +180,92 @@ fn simulate_writes_telemetry_and_truth() {
         &dir.join("ual.json").display().to_string(),
     ]);
     let json: serde_json::Value = serde_json::from_slice(&scan.stdout).expect("json");
-    assert_eq!(
-        json["findings"][0]["entity"]["value"],
-        attack["entities"][0]["value"]
+    let records = attack["records"].as_array().expect("records");
+    let finding = json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| {
+            f["detection"] == "inbox_rule_exfiltration"
+                && f["evidence"]
+                    .as_array()
+                    .is_some_and(|ids| ids.iter().any(|id| records.contains(id)))
+        })
+        .expect("the attack's finding");
+    assert_eq!(finding["entity"]["value"], attack["entities"][0]["value"]);
+}
+
+#[test]
+fn simulate_writes_each_chosen_format_and_names_the_known_ones() {
+    let dir = temp_dir("simulate-formats");
+    let out = dir.display().to_string();
+    let output = mailhound(&[
+        "simulate",
+        "--seed",
+        "3",
+        "--out",
+        &out,
+        "--ual-format",
+        "purview-csv,management-ndjson",
+        "--signin-format",
+        "azure-monitor",
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
     );
+    let read = |name: &str| std::fs::read_to_string(dir.join(name)).expect(name);
+    let purview = read("ual.purview.csv");
+    assert!(
+        purview.starts_with("\u{feff}RecordId,CreationDate,RecordType,Operation,UserId,AuditData")
+    );
+    let ndjson = read("ual.ndjson");
+    assert_eq!(
+        purview.lines().count() - 1,
+        ndjson.lines().count(),
+        "the same audit records in both"
+    );
+    let monitor: serde_json::Value =
+        serde_json::from_str(&read("signins.azure-monitor.json")).expect("json");
+    assert!(
+        monitor["records"]
+            .as_array()
+            .is_some_and(|records| !records.is_empty())
+    );
+    assert!(
+        !dir.join("ual.json").exists(),
+        "the default was not asked for"
+    );
+    assert!(!dir.join("signins.graph.json").exists());
+    let truth = read("truth.json");
+    assert!(truth.contains("ual.purview.csv") && truth.contains("ual.ndjson"));
+
+    let scan = mailhound(&[
+        "scan",
+        "--output",
+        "json",
+        &dir.join("ual.purview.csv").display().to_string(),
+        &dir.join("signins.azure-monitor.json").display().to_string(),
+    ]);
+    let json: serde_json::Value = serde_json::from_slice(&scan.stdout).expect("json");
+    assert_eq!(json["stats"]["rejected"], 0, "{json}");
+
+    let refused = mailhound(&["simulate", "--out", &out, "--ual-format", "nonsense"]);
+    assert!(!refused.status.success());
+    let error = String::from_utf8_lossy(&refused.stderr);
+    assert!(error.contains("unknown ual format `nonsense`"), "{error}");
+    for known in [
+        "management-json",
+        "purview-csv",
+        "search-json",
+        "ecs",
+        "es-hits",
+        "none",
+    ] {
+        assert!(error.contains(known), "{known} in: {error}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

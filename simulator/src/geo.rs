@@ -67,3 +67,82 @@ pub const ATTACKER: &[Place] = &[
     place("Moscow", "Moscow", "RU", 55.7558, 37.6173, 3),
     place("Jakarta", "Jakarta", "ID", -6.2088, 106.8456, 7),
 ];
+
+/// Cities within a few hundred kilometres of each office, where residential proxies and
+/// consumer VPN exits place an attacker who wants to look local (to pass location-based
+/// Conditional Access and stay under impossible-travel distances).
+pub const NEAR_OFFICES: &[(&str, Place)] = &[
+    (
+        "Amsterdam",
+        place("Rotterdam", "Zuid-Holland", "NL", 51.9244, 4.4777, 1),
+    ),
+    (
+        "Amsterdam",
+        place("Utrecht", "Utrecht", "NL", 52.0907, 5.1214, 1),
+    ),
+    (
+        "London",
+        place("Manchester", "England", "GB", 53.4808, -2.2426, 0),
+    ),
+    (
+        "London",
+        place("Birmingham", "England", "GB", 52.4862, -1.8904, 0),
+    ),
+    (
+        "Chicago",
+        place("Milwaukee", "Wisconsin", "US", 43.0389, -87.9065, -6),
+    ),
+    (
+        "Chicago",
+        place("Indianapolis", "Indiana", "US", 39.7684, -86.1581, -5),
+    ),
+];
+
+/// The places near `home` (the office city itself when none is listed).
+pub fn near(home: &Place) -> Vec<Place> {
+    let places: Vec<Place> = NEAR_OFFICES
+        .iter()
+        .filter(|(office, _)| *office == home.city)
+        .map(|(_, place)| *place)
+        .collect();
+    if places.is_empty() {
+        vec![*home]
+    } else {
+        places
+    }
+}
+
+/// Great-circle distance in kilometres.
+pub fn distance_km(a: &Place, b: &Place) -> f64 {
+    let (la1, lo1) = (a.latitude.to_radians(), a.longitude.to_radians());
+    let (la2, lo2) = (b.latitude.to_radians(), b.longitude.to_radians());
+    let h = ((la2 - la1) / 2.0).sin().powi(2)
+        + la1.cos() * la2.cos() * ((lo2 - lo1) / 2.0).sin().powi(2);
+    2.0 * 6371.0 * h.sqrt().asin()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn places_near_offices_are_under_impossible_travel_distances() {
+        for office in OFFICES {
+            let near = near(office);
+            assert!(!near.is_empty());
+            for place in near {
+                assert_eq!(place.country, office.country);
+                assert!(distance_km(office, &place) < 400.0, "{}", place.city);
+            }
+        }
+    }
+
+    #[test]
+    fn attacker_places_are_far_from_every_office() {
+        for office in OFFICES {
+            for place in ATTACKER {
+                assert!(distance_km(office, place) > 2000.0, "{}", place.city);
+            }
+        }
+    }
+}

@@ -11,8 +11,10 @@
 //! on every platform, and the simulator never reads a clock or asks the OS for randomness.
 //! Output is streamed day by day, so a large tenant over many days needs memory for one day.
 
+pub mod endpoint;
 pub mod geo;
 mod ids;
+pub mod mailbox;
 pub mod output;
 pub mod record;
 pub mod report;
@@ -20,10 +22,12 @@ pub mod request;
 pub mod scenarios;
 pub mod scene;
 pub mod signin;
+pub mod sts;
 pub mod tenant;
 pub mod truth;
 pub mod ual;
 pub mod validation;
+pub mod web;
 
 use chrono::{DateTime, Duration, Utc};
 use output::{FormatSpec, FormatWriter, WriterContext};
@@ -274,6 +278,7 @@ pub fn simulate_to<W: Write>(
         let midnight = options.start + Duration::days(day as i64);
         let mut day_log = Emitter::default();
         scenarios::background::play(rng, &tenant, midnight, &mut day_log);
+        scenarios::web_background::play(options.seed, &tenant, midnight, day as u64, &mut day_log);
         day_log.records
     };
     pipeline(days as usize, rng, background, &mut write_day)?;

@@ -62,6 +62,12 @@ pub enum Detail {
     Url,
     /// The process command line.
     CommandLine,
+    /// A sign-in's risk (level during sign-in, aggregated level, state).
+    Risk,
+    /// A sign-in's AADSTS error code, not only whether it failed.
+    ErrorCode,
+    /// Whether a sign-in was interactive (which log holds it).
+    Interactive,
 }
 
 /// Index of a scenario in the run's truth; records carrying one are cited by the truth.
@@ -146,7 +152,8 @@ pub struct SignIn {
     pub risk_level_during_sign_in: String,
     /// `none`, `atRisk`, `confirmedCompromised`, `remediated`, `dismissed`, ...
     pub risk_state: String,
-    /// Risk event types, e.g. `unfamiliarFeatures`.
+    /// Risk event types, e.g. `unfamiliarFeatures` (Graph spells it with an underscore).
+    #[serde(rename = "riskEventTypes_v2")]
     pub risk_event_types_v2: Vec<String>,
     /// Resource name.
     pub resource_display_name: String,

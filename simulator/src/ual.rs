@@ -32,6 +32,27 @@ impl Context<'_> {
         user: &User,
         workload: &str,
     ) -> (String, serde_json::Map<String, Value>) {
+        self.common_for(
+            rng,
+            time,
+            operation,
+            record_type,
+            (&user.upn, &user.puid),
+            workload,
+        )
+    }
+
+    /// The fields every record carries, for an actor named by UPN and `UserKey` (which need
+    /// not be a user of the tenant: a sign-in to a name that does not exist has one too).
+    pub(crate) fn common_for(
+        &self,
+        rng: &mut impl RngExt,
+        time: DateTime<Utc>,
+        operation: &str,
+        record_type: u32,
+        (upn, user_key): (&str, &str),
+        workload: &str,
+    ) -> (String, serde_json::Map<String, Value>) {
         let id = ids::guid(rng);
         let mut record = serde_json::Map::new();
         record.insert(
@@ -42,18 +63,18 @@ impl Context<'_> {
         record.insert("Operation".into(), json!(operation));
         record.insert("OrganizationId".into(), json!(self.tenant.organization_id));
         record.insert("RecordType".into(), json!(record_type));
-        record.insert("UserKey".into(), json!(user.puid));
+        record.insert("UserKey".into(), json!(user_key));
         record.insert("UserType".into(), json!(0));
         record.insert("Version".into(), json!(1));
         record.insert("Workload".into(), json!(workload));
-        record.insert("UserId".into(), json!(user.upn));
+        record.insert("UserId".into(), json!(upn));
         (id, record)
     }
 
     /// The fields every Exchange mailbox record (RecordType 2 and 50) carries on top of the
     /// common ones: the client, the logon and the mailbox owner.
     #[allow(clippy::too_many_arguments)]
-    fn mailbox_record(
+    pub(crate) fn mailbox_record(
         &self,
         rng: &mut impl RngExt,
         time: DateTime<Utc>,

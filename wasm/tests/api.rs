@@ -139,11 +139,19 @@ fn the_simulator_runs_in_wasm_and_its_attack_is_found() {
         .find(|s| s["id"] == "inbox_rule_creation")
         .expect("attack")
         .clone();
-    assert_eq!(output["findings"].as_array().map(Vec::len), Some(1));
-    assert_eq!(
-        output["findings"][0]["entity"]["value"],
-        attack["entities"][0]["value"]
-    );
+    let records = attack["records"].as_array().expect("records");
+    let finding = output["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| {
+            f["detection"] == "inbox_rule_exfiltration"
+                && f["evidence"]
+                    .as_array()
+                    .is_some_and(|ids| ids.iter().any(|id| records.contains(id)))
+        })
+        .expect("the attack's finding");
+    assert_eq!(finding["entity"]["value"], attack["entities"][0]["value"]);
 }
 
 #[wasm_bindgen_test]

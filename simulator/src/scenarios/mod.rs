@@ -5,9 +5,21 @@
 //! which detections must (not) fire; the driver derives its time span, record ids and
 //! sources from what the writers actually wrote.
 
+pub mod aadinternals_enumeration;
+pub mod autodiscover_probe;
 pub mod background;
 pub mod benign_rules;
+pub mod bulk_send;
+pub mod credential_spray;
+pub mod getcredentialtype_enumeration;
+pub mod impossible_travel_geo_shift;
 pub mod inbox_rule_creation;
+pub mod risky_signin_then_inbox_rule;
+pub mod signin_nonexistent_accounts;
+pub mod targets;
+pub mod theharvester_osint;
+pub mod thread_hijack;
+pub mod web_background;
 
 use crate::record::{Detail, Source};
 use crate::scene::Scene;
@@ -28,7 +40,38 @@ pub struct ScenarioSpec {
 }
 
 /// Every attack and look-alike, in the order they play and appear in the truth.
-pub const SCENARIOS: &[ScenarioSpec] = &[benign_rules::SPEC, inbox_rule_creation::SPEC];
+pub const SCENARIOS: &[ScenarioSpec] = &[
+    benign_rules::SPEC,
+    inbox_rule_creation::SPEC,
+    credential_spray::SPEC,
+    bulk_send::SPEC,
+    impossible_travel_geo_shift::SPEC,
+    risky_signin_then_inbox_rule::SPEC,
+    thread_hijack::SPEC,
+    getcredentialtype_enumeration::SPEC,
+    aadinternals_enumeration::SPEC,
+    signin_nonexistent_accounts::SPEC,
+    theharvester_osint::SPEC,
+    autodiscover_probe::SPEC,
+];
+
+/// The T1586.002 compromise attacks besides `inbox_rule_creation`.
+pub const COMPROMISE: &[&str] = &[
+    credential_spray::ID,
+    bulk_send::ID,
+    impossible_travel_geo_shift::ID,
+    risky_signin_then_inbox_rule::ID,
+    thread_hijack::ID,
+];
+
+/// The T1589.002 enumeration attacks.
+pub const ENUMERATION: &[&str] = &[
+    getcredentialtype_enumeration::ID,
+    aadinternals_enumeration::ID,
+    signin_nonexistent_accounts::ID,
+    theharvester_osint::ID,
+    autodiscover_probe::ID,
+];
 
 /// The scenario with `id`.
 pub fn find(id: &str) -> Option<&'static ScenarioSpec> {
@@ -79,6 +122,14 @@ pub fn user_entity(upn: &str) -> TruthEntity {
     }
 }
 
+/// A machine entity (FQDN).
+pub fn host_entity(computer: &str) -> TruthEntity {
+    TruthEntity {
+        kind: "host".into(),
+        value: computer.into(),
+    }
+}
+
 /// An address entity.
 pub fn ip_entity(ip: impl ToString) -> TruthEntity {
     TruthEntity {
@@ -95,4 +146,74 @@ pub fn working_hours(rng: &mut impl RngExt, day: DateTime<Utc>) -> DateTime<Utc>
 /// RFC 3339 with seconds, as the truth writes times.
 pub fn rfc3339(time: DateTime<Utc>) -> String {
     time.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! Plays one scenario on a small tenant, as the driver does, for its unit tests.
+
+    use super::Played;
+    use crate::record::SimRecord;
+    use crate::scene::{Cast, Emitter, Scene, scenario_rng};
+    use crate::tenant::Tenant;
+    use crate::truth::TenantFacts;
+    use chrono::{DateTime, Utc};
+    use rand::SeedableRng;
+    use rand::rngs::StdRng;
+
+    /// What `play` says and writes for `seed` on a 30-user tenant.
+    pub fn played(seed: u64, play: fn(&mut Scene<'_>) -> Played) -> (Played, Vec<SimRecord>) {
+        let tenant = Tenant::generate(&mut StdRng::seed_from_u64(seed), 30);
+        let mut out = Emitter::default();
+        let mut cast = Cast::default();
+        let mut facts = TenantFacts::default();
+        let day: DateTime<Utc> = DateTime::parse_from_rfc3339("2025-03-04T00:00:00Z")
+            .map(|time| time.to_utc())
+            .unwrap_or_default();
+        let played = {
+            let mut scene = Scene {
+                rng: scenario_rng(seed, "test"),
+                tenant: &tenant,
+                day,
+                out: &mut out,
+                cast: &mut cast,
+                facts: &mut facts,
+            };
+            play(&mut scene)
+        };
+        (played, out.records)
+    }
+
+    /// What `spec` says and writes when it plays alone for `seed` on a 50-user tenant, with
+    /// its own generator as the driver seeds it.
+    pub fn play_alone(spec: &super::ScenarioSpec, seed: u64) -> (Played, Vec<SimRecord>) {
+        play_in(spec, seed, 50)
+    }
+
+    /// As [`play_alone`], on a tenant of `users` users.
+    pub fn play_in(
+        spec: &super::ScenarioSpec,
+        seed: u64,
+        users: usize,
+    ) -> (Played, Vec<SimRecord>) {
+        let tenant = Tenant::generate(&mut StdRng::seed_from_u64(seed), users);
+        let mut out = Emitter::default();
+        let mut cast = Cast::default();
+        let mut facts = TenantFacts::default();
+        let day: DateTime<Utc> = DateTime::parse_from_rfc3339("2025-03-04T00:00:00Z")
+            .map(|time| time.to_utc())
+            .unwrap_or_default();
+        let played = {
+            let mut scene = Scene {
+                rng: scenario_rng(seed, spec.id),
+                tenant: &tenant,
+                day,
+                out: &mut out,
+                cast: &mut cast,
+                facts: &mut facts,
+            };
+            (spec.play)(&mut scene)
+        };
+        (played, out.records)
+    }
 }
