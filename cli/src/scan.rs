@@ -42,13 +42,18 @@ pub fn load_config(path: Option<&Path>, tenant_domains: &[String]) -> Result<Eng
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("cannot read configuration {}", path.display()))?;
-            toml::from_str(&text)
+            load_config_text(&text)
                 .with_context(|| format!("invalid configuration {}", path.display()))?
         }
         None => EngineConfig::default(),
     };
     config.tenant_domains.extend(tenant_domains.iter().cloned());
     Ok(config)
+}
+
+/// Reads an engine configuration from TOML text.
+pub fn load_config_text(text: &str) -> Result<EngineConfig, toml::de::Error> {
+    toml::from_str(text)
 }
 
 /// Runs the scan.

@@ -1,16 +1,16 @@
 //! `mailhound simulate`: write simulated telemetry and its truth to a folder.
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use clap::Args;
 use mailhound_simulator::record::Source;
-use mailhound_simulator::{SimOptions, output, scenarios, simulate_to};
+use mailhound_simulator::truth::TenantFacts;
+use mailhound_simulator::{SimOptions, request, simulate_to};
 use std::fs::File;
 use std::io::BufWriter;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// Default start of the simulated period; any fixed instant keeps runs reproducible.
-pub const DEFAULT_START: &str = "2025-03-04T00:00:00Z";
+pub use mailhound_simulator::request::DEFAULT_START;
 
 /// Options shared by `simulate` and `validate`.
 #[derive(Debug, Args)]
@@ -62,43 +62,20 @@ impl SimulationArgs {
         options.attacks = !self.benign;
         options.lookalikes = !self.no_lookalikes;
         if let Some(ids) = &self.scenarios {
-            for id in ids {
-                if scenarios::find(id).is_none() {
-                    let known: Vec<&str> = scenarios::SCENARIOS.iter().map(|s| s.id).collect();
-                    bail!(
-                        "unknown scenario `{id}`; known scenarios: {}",
-                        known.join(", ")
-                    );
-                }
-            }
+            request::check_scenarios(ids).map_err(anyhow::Error::msg)?;
             options.scenarios = Some(ids.clone());
         }
-        let chosen = [
-            (Source::Ual, &self.ual_format),
-            (Source::Signin, &self.signin_format),
-            (Source::Proxy, &self.proxy_format),
-            (Source::Iis, &self.iis_format),
-            (Source::Endpoint, &self.endpoint_format),
-        ];
-        let mut formats = Vec::new();
-        for (source, names) in chosen {
-            let Some(names) = names else {
-                formats.extend(output::default_of(source));
-                continue;
-            };
-            for name in names.iter().filter(|name| name.as_str() != "none") {
-                let Some(spec) = output::find(source, name) else {
-                    let known: Vec<&str> = output::formats_of(source).map(|f| f.name).collect();
-                    bail!(
-                        "unknown {} format `{name}`; known formats: {}, none",
-                        source.name(),
-                        known.join(", ")
-                    );
-                };
-                formats.push(spec);
+        options.formats = request::formats(|source| {
+            match source {
+                Source::Ual => &self.ual_format,
+                Source::Signin => &self.signin_format,
+                Source::Proxy => &self.proxy_format,
+                Source::Iis => &self.iis_format,
+                Source::Endpoint => &self.endpoint_format,
             }
-        }
-        options.formats = formats;
+            .clone()
+        })
+        .map_err(anyhow::Error::msg)?;
         Ok(options)
     }
 }
@@ -137,5 +114,49 @@ pub fn run(args: &SimulateArgs) -> Result<ExitCode> {
         path.display(),
         truth.scenarios.len()
     );
+    let path = args.out.join(CONFIG_FILE);
+    std::fs::write(&path, config_toml(&truth.facts)?)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    println!(
+        "wrote {} (scan with `mailhound scan --config {}`)",
+        path.display(),
+        path.display()
+    );
     Ok(ExitCode::SUCCESS)
+}
+
+/// The configuration file written next to the telemetry.
+pub const CONFIG_FILE: &str = "mailhound.toml";
+
+/// The engine configuration the validation scans with, as the TOML `scan --config` reads:
+/// the tenant's domains, trusted egress ranges, service accounts and sanctioned
+/// destinations, on top of every default.
+pub fn config_toml(facts: &TenantFacts) -> Result<String> {
+    let body = toml::to_string(&facts.engine_config())
+        .context("cannot write the engine configuration as TOML")?;
+    Ok(format!(
+        "# mailhound engine configuration for the simulated tenant: what its administrators\n\
+         # would configure (domains, trusted egress, service accounts), on top of the defaults.\n\
+         # `mailhound scan --config mailhound.toml <files>` reproduces the validation's findings.\n\n{body}"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_config_file_reads_back_as_the_validation_config() {
+        let facts = TenantFacts {
+            tenant_domains: vec!["contoso.com".into(), "contoso.onmicrosoft.com".into()],
+            trusted_ranges: vec!["203.0.113.0/24".into(), "2001:db8::/48".into()],
+            service_accounts: vec!["ediscovery@contoso.com".into()],
+            allowed_destinations: vec!["vault@legalhold.example".into()],
+        };
+        let text = config_toml(&facts).expect("TOML");
+        assert!(text.starts_with("# mailhound engine configuration"));
+        let read = crate::scan::load_config_text(&text).expect("reads back");
+        assert_eq!(read, facts.engine_config());
+        assert!(text.contains("203.0.113.0/24"), "{text}");
+    }
 }

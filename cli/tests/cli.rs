@@ -286,7 +286,126 @@ fn validate_passes_and_writes_a_report() {
     let report: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("report.json")).expect("report"))
             .expect("json");
-    assert_eq!(report["report"]["passed"], true);
+    assert_eq!(report["summary"]["passed"], true);
+    assert_eq!(report["runs"][0]["seed"], 3);
+    assert_eq!(report["runs"][0]["report"]["passed"], true);
+    assert!(report["runs"][0]["truth"]["scenarios"].is_array());
+    assert!(report["runs"][0]["findings"].is_array());
+    let html = std::fs::read_to_string(dir.join("report.html")).expect("html");
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains("inbox_rule_creation"));
+    assert!(!html.contains("<script"));
+    let layer: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("navigator.json")).expect("layer"))
+            .expect("json");
+    assert_eq!(layer["versions"]["layer"], "4.5");
+    assert!(
+        layer["techniques"]
+            .as_array()
+            .expect("techniques")
+            .iter()
+            .all(|t| t["color"] == "#66bb6a")
+    );
+}
+
+#[test]
+fn validate_over_a_seed_range_reports_rates() {
+    let dir = temp_dir("validate-seeds");
+    let output = mailhound(&[
+        "validate",
+        "--seeds",
+        "1..3",
+        "--report",
+        &dir.display().to_string(),
+    ]);
+    let text = stdout(&output);
+    assert!(output.status.success(), "{text}");
+    assert!(text.contains("seeds 1..=3: 3/3 runs passed"), "{text}");
+    assert!(text.contains("detected 3/3"), "{text}");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("report.json")).expect("report"))
+            .expect("json");
+    assert_eq!(report["summary"]["seeds"], serde_json::json!([1, 2, 3]));
+    assert_eq!(report["runs"].as_array().map(Vec::len), Some(3));
+    let bad = mailhound(&["validate", "--seeds", "4..2"]);
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn the_written_config_reproduces_the_validations_findings() {
+    let dir = temp_dir("simulate-config");
+    let out = dir.display().to_string();
+    let simulated = mailhound(&["simulate", "--seed", "11", "--out", &out]);
+    assert!(simulated.status.success());
+    let config = dir.join("mailhound.toml");
+    let text = std::fs::read_to_string(&config).expect("config written");
+    let truth: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("truth.json")).expect("truth"))
+            .expect("json");
+    let domain = truth["domain"].as_str().expect("domain");
+    assert!(text.contains(domain), "{text}");
+    // Relative names, as the validation names its inputs (positional evidence ids,
+    // `file:line`, then match), in the order `simulate` wrote them, which is the order the
+    // validation scans them in.
+    let files: Vec<String> = stdout(&simulated)
+        .lines()
+        .filter_map(|line| line.strip_prefix("wrote "))
+        .filter_map(|rest| rest.split(" (").next())
+        .filter_map(|path| {
+            std::path::Path::new(path)
+                .file_name()
+                .and_then(|n| n.to_str())
+                .map(str::to_owned)
+        })
+        .filter(|name| name != "truth.json" && name != "mailhound.toml")
+        .collect();
+    assert!(files.contains(&"ual.json".to_owned()), "{files:?}");
+    let scan = Command::new(env!("CARGO_BIN_EXE_mailhound"))
+        .current_dir(&dir)
+        .args(["scan", "--output", "json", "--config", "mailhound.toml"])
+        .args(&files)
+        .output()
+        .expect("runs");
+    assert!(
+        scan.status.success(),
+        "{}",
+        String::from_utf8_lossy(&scan.stderr)
+    );
+    let scanned: serde_json::Value = serde_json::from_slice(&scan.stdout).expect("json");
+    let validated = mailhound(&[
+        "validate",
+        "--seed",
+        "11",
+        "--report",
+        &dir.join("report").display().to_string(),
+    ]);
+    assert!(validated.status.success());
+    let report: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("report/report.json")).expect("report"),
+    )
+    .expect("json");
+    let key = |f: &serde_json::Value| {
+        format!(
+            "{} {} {}",
+            f["detection"], f["entity"]["value"], f["evidence"]
+        )
+    };
+    let mut from_scan: Vec<String> = scanned["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(key)
+        .collect();
+    let mut from_validation: Vec<String> = report["runs"][0]["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(key)
+        .collect();
+    from_scan.sort();
+    from_validation.sort();
+    assert!(!from_validation.is_empty());
+    assert_eq!(from_scan, from_validation);
 }
 
 #[test]

@@ -18,6 +18,8 @@ mod ids;
 pub mod mailbox;
 pub mod output;
 pub mod record;
+pub mod report;
+pub mod request;
 pub mod scenarios;
 pub mod scene;
 pub mod signin;
@@ -273,31 +275,22 @@ pub fn simulate_to<W: Write>(
         });
     }
 
-    for (day, bucket) in buckets.into_iter().enumerate() {
+    let mut write_day = |day: usize, mut records: Vec<record::SimRecord>| -> io::Result<()> {
+        records.append(&mut buckets[day]);
+        records.sort_by_key(|record| record.time);
+        for record in records {
+            write_record(&record, &mut outputs, &mut pending)?;
+        }
+        Ok(())
+    };
+    let background = |day: usize, rng: &mut StdRng| {
         let midnight = options.start + Duration::days(day as i64);
         let mut day_log = Emitter::default();
-        scenarios::background::play(&mut rng, &tenant, midnight, &cast, &mut day_log);
+        scenarios::background::play(rng, &tenant, midnight, &cast, &mut day_log);
         scenarios::web_background::play(options.seed, &tenant, midnight, day as u64, &mut day_log);
-        let mut records = day_log.records;
-        records.extend(bucket);
-        records.sort_by_key(|record| record.time);
-        for record in &records {
-            let source = record.source();
-            for output in outputs.iter_mut().filter(|o| o.spec.source == source) {
-                let id = output.writer.write(record, &mut output.sink)?;
-                if let Some(tag) = record.scenario {
-                    let scenario = &mut pending[usize::from(tag)];
-                    scenario.records.push(id);
-                    scenario.files.insert(output.spec.file.to_owned());
-                }
-            }
-            if let Some(tag) = record.scenario {
-                let scenario = &mut pending[usize::from(tag)];
-                scenario.first = Some(scenario.first.map_or(record.time, |t| t.min(record.time)));
-                scenario.last = Some(scenario.last.map_or(record.time, |t| t.max(record.time)));
-            }
-        }
-    }
+        day_log.records
+    };
+    pipeline(days as usize, rng, background, &mut write_day)?;
     let mut files = Vec::new();
     for mut output in outputs {
         output.writer.end(&mut output.sink)?;
@@ -316,6 +309,76 @@ pub fn simulate_to<W: Write>(
         facts,
     };
     Ok((truth, files))
+}
+
+/// Writes one record with every format of its source, and notes its ids and time in its
+/// scenario's truth.
+fn write_record<W: Write>(
+    record: &record::SimRecord,
+    outputs: &mut [Output<W>],
+    pending: &mut [Pending],
+) -> io::Result<()> {
+    let source = record.source();
+    for output in outputs.iter_mut().filter(|o| o.spec.source == source) {
+        let id = output.writer.write(record, &mut output.sink)?;
+        if let Some(tag) = record.scenario {
+            let scenario = &mut pending[usize::from(tag)];
+            scenario.records.push(id);
+            scenario.files.insert(output.spec.file.to_owned());
+        }
+    }
+    if let Some(tag) = record.scenario {
+        let scenario = &mut pending[usize::from(tag)];
+        scenario.first = Some(scenario.first.map_or(record.time, |t| t.min(record.time)));
+        scenario.last = Some(scenario.last.map_or(record.time, |t| t.max(record.time)));
+    }
+    Ok(())
+}
+
+/// Plays the background of each of `days` with `generate` and hands it to `write`, in day
+/// order.
+///
+/// Natively, the next day is generated on a second thread while this one writes the
+/// previous day, so generation and serialisation overlap; at most two days of records are
+/// held. The background's generator is the same single stream either way, so the bytes do
+/// not depend on the platform. In WebAssembly (no threads) the days run one after the other.
+fn pipeline<G>(
+    days: usize,
+    mut rng: StdRng,
+    generate: G,
+    write: &mut dyn FnMut(usize, Vec<record::SimRecord>) -> io::Result<()>,
+) -> io::Result<()>
+where
+    G: Fn(usize, &mut StdRng) -> Vec<record::SimRecord> + Sync,
+{
+    #[cfg(not(target_arch = "wasm32"))]
+    if days > 1 {
+        return std::thread::scope(|scope| {
+            // Capacity 0: the generator hands a day over only when the writer takes it,
+            // so one day is being written while the next is generated.
+            let (sender, receiver) = std::sync::mpsc::sync_channel(0);
+            let generate = &generate;
+            scope.spawn(move || {
+                for day in 0..days {
+                    if sender.send(generate(day, &mut rng)).is_err() {
+                        return; // The writer failed and stopped listening.
+                    }
+                }
+            });
+            for day in 0..days {
+                let records = receiver
+                    .recv()
+                    .map_err(|_| io::Error::other("the background generator stopped"))?;
+                write(day, records)?;
+            }
+            Ok(())
+        });
+    }
+    for day in 0..days {
+        let records = generate(day, &mut rng);
+        write(day, records)?;
+    }
+    Ok(())
 }
 
 /// Whether the formats written carry what `need` relies on: every source it needs in at
@@ -402,5 +465,63 @@ pub fn simulate_and_validate(options: &SimOptions) -> Validation {
         simulation,
         scan,
         report,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    /// A day of `n` records whose times come from the generator, so that the stream's order
+    /// shows in them.
+    fn day_of(day: usize, rng: &mut StdRng) -> Vec<record::SimRecord> {
+        let midnight = Utc
+            .with_ymd_and_hms(2025, 3, 4, 0, 0, 0)
+            .single()
+            .expect("valid")
+            + Duration::days(day as i64);
+        (0..50)
+            .map(|_| record::SimRecord {
+                time: midnight + Duration::seconds(rng.random_range(0..86_400)),
+                scenario: None,
+                body: record::Body::Audit(serde_json::Map::new()),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_pipeline_hands_over_the_serial_days_in_order() {
+        let mut serial_rng = StdRng::seed_from_u64(3);
+        let serial: Vec<Vec<record::SimRecord>> =
+            (0..6).map(|day| day_of(day, &mut serial_rng)).collect();
+        let mut seen = Vec::new();
+        pipeline(6, StdRng::seed_from_u64(3), day_of, &mut |day, records| {
+            seen.push((day, records.clone()));
+            Ok(())
+        })
+        .expect("writes");
+        assert_eq!(seen.len(), 6);
+        for (index, (day, records)) in seen.iter().enumerate() {
+            assert_eq!(*day, index);
+            let times: Vec<_> = records.iter().map(|r| r.time).collect();
+            let expected: Vec<_> = serial[index].iter().map(|r| r.time).collect();
+            assert_eq!(times, expected, "day {day}");
+        }
+    }
+
+    #[test]
+    fn a_write_error_stops_the_pipeline() {
+        let mut calls = 0;
+        let result = pipeline(5, StdRng::seed_from_u64(1), day_of, &mut |day, _| {
+            calls += 1;
+            if day == 1 {
+                Err(io::Error::other("disk full"))
+            } else {
+                Ok(())
+            }
+        });
+        assert_eq!(result.map_err(|e| e.to_string()), Err("disk full".into()));
+        assert_eq!(calls, 2);
     }
 }

@@ -1,9 +1,13 @@
-//! Simulator bytes through the decoder and engine: the injected attack is found, benign
-//! activity is not.
+//! Simulator bytes through the decoders and the engine, judged against the simulator's truth:
+//! for every seed, every injected attack is detected by each detection it must fire, citing
+//! its own records; every benign look-alike stays silent; and nothing else fires.
+//!
+//! Written over the truth rather than over named scenarios, so it covers every scenario the
+//! registry plays.
 
-use mailhound_core::Severity;
 use mailhound_e2e::scan_chunked;
-use mailhound_simulator::{SimOptions, UAL_FILE, simulate};
+use mailhound_simulator::truth::ScenarioKind;
+use mailhound_simulator::{SimOptions, simulate, simulate_and_validate};
 
 const START: &str = "2025-03-04T00:00:00Z";
 
@@ -12,69 +16,90 @@ fn options(seed: u64) -> SimOptions {
 }
 
 #[test]
-fn the_attackers_rule_is_found_for_every_seed() {
+fn every_attack_is_detected_and_nothing_benign_fires_for_twenty_seeds() {
     for seed in 1..=20 {
-        let mut options = options(seed);
-        options.scenarios = Some(vec![
-            "benign_inbox_rules".into(),
-            "inbox_rule_creation".into(),
-        ]);
-        let output = simulate(&options);
-        let attack = output
-            .truth
-            .scenarios
-            .iter()
-            .find(|s| s.id == "inbox_rule_creation")
-            .expect("attack injected");
-        let file = &output.files[0];
-        assert_eq!(file.name, UAL_FILE);
-        let scanned = scan_chunked(
-            &[(UAL_FILE, file.text.as_bytes())],
-            64 * 1024,
-            // As deployed: the tenant's domains, allow-listed ranges and service accounts.
-            output.truth.facts.engine_config(),
+        let validation = simulate_and_validate(&options(seed));
+        let truth = &validation.simulation.truth;
+        let report = &validation.report;
+        assert!(
+            truth
+                .scenarios
+                .iter()
+                .any(|s| s.kind == ScenarioKind::Attack),
+            "seed {seed}: no attack played"
         );
-        assert_eq!(
-            scanned.findings.len(),
-            1,
+        assert_eq!(report.scenarios.len(), truth.scenarios.len());
+        for (scenario, outcome) in truth.scenarios.iter().zip(&report.scenarios) {
+            assert_eq!(scenario.id, outcome.id);
+            assert!(
+                !scenario.records.is_empty(),
+                "seed {seed}: {} wrote nothing",
+                scenario.id
+            );
+            match scenario.kind {
+                ScenarioKind::Attack => {
+                    assert!(
+                        !scenario.expect.must_fire.is_empty(),
+                        "seed {seed}: {} expects no detection with every source written",
+                        scenario.id
+                    );
+                    assert_eq!(
+                        outcome.outcome, "detected",
+                        "seed {seed}: {} missed {:?}; findings: {:#?}",
+                        scenario.id, outcome.missing, validation.scan.findings
+                    );
+                    for detection in &scenario.expect.must_fire {
+                        assert!(outcome.fired.contains(detection), "seed {seed}");
+                    }
+                    // Each finding credited to the attack cites one of its own records.
+                    for id in &outcome.findings {
+                        let finding = validation
+                            .scan
+                            .findings
+                            .iter()
+                            .find(|f| &f.id == id)
+                            .expect("credited finding exists");
+                        assert!(
+                            finding
+                                .evidence
+                                .iter()
+                                .any(|e| scenario.records.contains(e)),
+                            "seed {seed}: {id}"
+                        );
+                    }
+                    let ttd = outcome.time_to_detect_seconds.expect("detected in time");
+                    assert!(
+                        ttd >= 0,
+                        "seed {seed}: {} detected before it began",
+                        scenario.id
+                    );
+                }
+                ScenarioKind::Lookalike => {
+                    assert!(
+                        !scenario.expect.must_not_fire.is_empty(),
+                        "seed {seed}: look-alike {} names no detection it resembles",
+                        scenario.id
+                    );
+                    assert_eq!(
+                        outcome.outcome, "silent",
+                        "seed {seed}: look-alike {} fired {:?}",
+                        scenario.id, outcome.fired
+                    );
+                }
+            }
+        }
+        assert!(
+            report.false_positives.is_empty(),
             "seed {seed}: {:#?}",
-            scanned.findings
+            report.false_positives
         );
-        let finding = &scanned.findings[0];
-        assert_eq!(finding.detection, "inbox_rule_exfiltration");
-        // Forwarding out is high; marking as read or keyword conditions make it critical.
-        let records: serde_json::Value = serde_json::from_str(&file.text).expect("JSON array");
-        let rule = records
-            .as_array()
-            .and_then(|records| records.iter().find(|r| r["Id"] == finding.evidence[0]))
-            .expect("the rule record");
-        let names: Vec<&str> = rule["Parameters"]
-            .as_array()
-            .map(|ps| ps.iter().filter_map(|p| p["Name"].as_str()).collect())
-            .unwrap_or_default();
-        let expected =
-            if names.contains(&"MarkAsRead") || names.contains(&"SubjectOrBodyContainsWords") {
-                Severity::Critical
-            } else {
-                Severity::High
-            };
-        assert_eq!(finding.severity, expected, "seed {seed}");
+        assert!(report.passed, "seed {seed}: {report:#?}");
+        let stats = &validation.scan.stats;
+        assert!(stats.balanced(), "seed {seed}");
         assert_eq!(
-            finding.entity.value, attack.entities[0].value,
-            "seed {seed}"
-        );
-        assert!(attack.records.contains(&finding.evidence[0]), "seed {seed}");
-        let attacker_ip = &attack.entities[1].value;
-        assert_eq!(
-            finding.details["client_ip"],
-            attacker_ip.as_str(),
-            "seed {seed}"
-        );
-        assert!(scanned.stats.balanced());
-        assert_eq!(
-            scanned.stats.rejected, 0,
+            stats.rejected, 0,
             "seed {seed}: {:?}",
-            scanned.rejections
+            validation.scan.rejections
         );
     }
 }
@@ -90,7 +115,7 @@ fn a_benign_day_has_no_finding() {
                 .truth
                 .scenarios
                 .iter()
-                .all(|s| s.expect.must_fire.is_empty())
+                .all(|s| s.kind == ScenarioKind::Lookalike && s.expect.must_fire.is_empty())
         );
         let benign_rules = output
             .truth
@@ -99,9 +124,12 @@ fn a_benign_day_has_no_finding() {
             .find(|s| s.id == "benign_inbox_rules")
             .expect("benign rules played");
         assert!(!benign_rules.records.is_empty());
-        let bytes = output.files[0].text.as_bytes();
-        let config = output.truth.facts.engine_config();
-        let scanned = scan_chunked(&[(UAL_FILE, bytes)], 4096, config);
+        let inputs: Vec<(&str, &[u8])> = output
+            .files
+            .iter()
+            .map(|f| (f.name.as_str(), f.text.as_bytes()))
+            .collect();
+        let scanned = scan_chunked(&inputs, 4096, output.truth.facts.engine_config());
         assert!(
             scanned.findings.is_empty(),
             "seed {seed}: {:#?}",
@@ -111,29 +139,4 @@ fn a_benign_day_has_no_finding() {
         assert!(scanned.stats.balanced());
         assert_eq!(scanned.stats.rejected, 0);
     }
-}
-
-#[test]
-fn validation_passes_for_twenty_seeds() {
-    for seed in 1..=20 {
-        let validation = mailhound_simulator::simulate_and_validate(&options(seed));
-        assert!(
-            validation.report.passed,
-            "seed {seed}: {:#?}",
-            validation.report
-        );
-        assert!(validation.report.false_positives.is_empty());
-    }
-}
-
-#[test]
-fn the_simulator_is_deterministic() {
-    let a = simulate(&options(42));
-    let b = simulate(&options(42));
-    let c = simulate(&options(43));
-    assert_eq!(a.files, b.files);
-    assert_eq!(a.truth, b.truth);
-    assert_ne!(a.files[0].text, c.files[0].text);
-    let later = simulate(&SimOptions::new(42, "2025-03-05T00:00:00Z").expect("valid"));
-    assert_ne!(a.files[0].text, later.files[0].text);
 }

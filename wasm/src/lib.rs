@@ -6,6 +6,9 @@
 //! the same shapes as the command line's `--output json`.
 
 use mailhound_core::{EngineConfig, Finding, Format};
+use mailhound_simulator::SimOptions;
+use mailhound_simulator::report::{RunReport, validate_seeds};
+use mailhound_simulator::request::{DEFAULT_START, SimRequest};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -142,10 +145,68 @@ pub fn scan(text: &str, config: JsValue, name: Option<String>) -> Result<JsValue
     })
 }
 
-/// Runs the simulator: `{files: [{name, text}], truth}`. `start` is an RFC 3339 time.
+/// Reads simulation options from a JS object (or its JSON text) through JSON text, so that
+/// an unknown key is an error naming it; `undefined` or `null` means defaults.
+fn request_from_js(options: JsValue) -> Result<SimRequest, JsError> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(SimRequest::default());
+    }
+    let text = match options.as_string() {
+        Some(text) => text,
+        None => js_sys::JSON::stringify(&options)
+            .map_err(|_| JsError::new("invalid options: not serialisable to JSON"))?
+            .into(),
+    };
+    SimRequest::from_json(&text).map_err(|error| JsError::new(&error))
+}
+
+/// The simulator options of `seed` that `options` describes, starting at `start` unless they
+/// name their own.
+fn sim_options(seed: u64, start: &str, options: JsValue) -> Result<SimOptions, JsError> {
+    request_from_js(options)?
+        .options(seed, start)
+        .map_err(|error| JsError::new(&error))
+}
+
+/// Runs the simulator: `{files: [{name, text}], truth}`. `start` is an RFC 3339 time;
+/// `options` (optional) is `{users, days, attacks, lookalikes, scenarios: [id], formats:
+/// {ual: [name], signin: [name], proxy, iis, endpoint}}`, every key optional, unknown keys
+/// refused.
 #[wasm_bindgen]
-pub fn simulate(seed: u64, start: &str) -> Result<JsValue, JsError> {
-    let options = mailhound_simulator::SimOptions::new(seed, start)
-        .map_err(|error| JsError::new(&error.to_string()))?;
+pub fn simulate(seed: u64, start: &str, options: JsValue) -> Result<JsValue, JsError> {
+    let options = sim_options(seed, start, options)?;
     to_js(&mailhound_simulator::simulate(&options))
+}
+
+/// A validation run as JavaScript receives it: the report and its HTML page.
+fn report_to_js(report: &RunReport) -> Result<JsValue, JsError> {
+    #[derive(Serialize)]
+    struct Validated<'a> {
+        report: &'a RunReport,
+        html: String,
+    }
+    to_js(&Validated {
+        report,
+        html: mailhound_simulator::report::html::render("mailhound validation", report),
+    })
+}
+
+/// Simulates `seed`, scans it and matches the findings to the truth: `{report: {summary,
+/// runs}, html}`, the same report as `mailhound validate --seed N --report DIR` writes.
+/// `options` as for `simulate`, plus `start` (default 2025-03-04T00:00:00Z).
+#[wasm_bindgen]
+pub fn validate(seed: u64, options: JsValue) -> Result<JsValue, JsError> {
+    let options = sim_options(seed, DEFAULT_START, options)?;
+    report_to_js(&validate_seeds(&options, [seed]))
+}
+
+/// Validates every seed from `from` to `to` (inclusive): `{report: {summary, runs}, html}`
+/// with per-scenario detection rates over the seeds.
+#[wasm_bindgen(js_name = validateSeeds)]
+pub fn validate_seed_range(from: u64, to: u64, options: JsValue) -> Result<JsValue, JsError> {
+    if from > to {
+        return Err(JsError::new(&format!("empty seed range {from}..={to}")));
+    }
+    let options = sim_options(from, DEFAULT_START, options)?;
+    report_to_js(&validate_seeds(&options, from..=to))
 }

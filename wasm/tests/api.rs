@@ -109,7 +109,8 @@ fn errors_arrive_as_js_errors() {
             .expect_err("unknown format refused"),
     );
     assert!(message.contains("unknown format `xml`"), "{message}");
-    let message = error_message(simulate(1, "yesterday").expect_err("bad start refused"));
+    let message =
+        error_message(simulate(1, "yesterday", JsValue::UNDEFINED).expect_err("bad start refused"));
     assert!(message.contains("yesterday"), "{message}");
 }
 
@@ -125,8 +126,9 @@ fn configured_tenant_domains_grade_the_forward() {
 
 #[wasm_bindgen_test]
 fn the_simulator_runs_in_wasm_and_its_attack_is_found() {
-    let simulation = json(simulate(9, "2025-03-04T00:00:00Z").expect("simulate"));
-    let again = json(simulate(9, "2025-03-04T00:00:00Z").expect("simulate"));
+    let simulation =
+        json(simulate(9, "2025-03-04T00:00:00Z", JsValue::UNDEFINED).expect("simulate"));
+    let again = json(simulate(9, "2025-03-04T00:00:00Z", JsValue::UNDEFINED).expect("simulate"));
     assert_eq!(simulation, again);
     let text = simulation["files"][0]["text"].as_str().expect("text");
     let output = json(scan(text, JsValue::UNDEFINED, None).expect("scan"));
