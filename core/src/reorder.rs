@@ -64,15 +64,15 @@ pub enum Release {
 ///
 /// Exports are mostly in time order (or in reverse), so the waiting events are kept in two
 /// parts: a run already in order, which an event joins at either end when it is not older
-/// than the newest there (or older than the oldest), and a heap for the rest (boxed, so that
-/// sifting moves a pointer). The oldest waiting event is the older of the run's front and the
+/// than the newest there (or older than the oldest), and a heap for the rest. Events are
+/// boxed, so that the deque and the heap move pointers, not whole events. The oldest waiting event is the older of the run's front and the
 /// heap's top: the release order is exactly that of one priority queue, at the cost of a
 /// deque operation instead of a heap's sifting for events that arrive in order.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ReorderBuffer {
     lateness_ms: Option<i64>,
     max_events: usize,
-    run: VecDeque<Waiting<Event>>,
+    run: VecDeque<Waiting<Box<Event>>>,
     heap: BinaryHeap<Reverse<Waiting<Box<Event>>>>,
     arrivals: u64,
     newest: Option<Timestamp>,
@@ -134,7 +134,7 @@ impl ReorderBuffer {
         let waiting = Waiting {
             time: event.time,
             arrival: self.arrivals,
-            event,
+            event: Box::new(event),
         };
         // The newest arrival sorts after every waiting event of the same time, so it joins
         // the back of the run when not older than it, the front when strictly older.
@@ -142,11 +142,7 @@ impl ReorderBuffer {
             (_, Some(back)) if back.time <= waiting.time => self.run.push_back(waiting),
             (Some(front), _) if waiting.time < front.time => self.run.push_front(waiting),
             (None, None) => self.run.push_back(waiting),
-            _ => self.heap.push(Reverse(Waiting {
-                time: waiting.time,
-                arrival: waiting.arrival,
-                event: Box::new(waiting.event),
-            })),
+            _ => self.heap.push(Reverse(waiting)),
         }
         let due = match (self.lateness_ms, self.newest) {
             (Some(lateness), Some(newest)) => Some(Timestamp(newest.0 - lateness)),
@@ -186,13 +182,13 @@ impl ReorderBuffer {
             (None, _) => false,
         };
         let oldest = if from_run {
-            self.run.pop_front().map(|w| (w.time, w.event))
+            self.run.pop_front()
         } else {
-            self.heap.pop().map(|Reverse(w)| (w.time, *w.event))
+            self.heap.pop().map(|Reverse(waiting)| waiting)
         };
-        if let Some((time, event)) = oldest {
-            self.released_up_to = Some(time);
-            release(event, Release::InOrder);
+        if let Some(oldest) = oldest {
+            self.released_up_to = Some(oldest.time);
+            release(*oldest.event, Release::InOrder);
         }
     }
 }
