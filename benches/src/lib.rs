@@ -27,6 +27,54 @@ pub fn audit_records(users: usize) -> Vec<String> {
         .collect()
 }
 
+/// The records of a simulated tenant of `users` users, audit-log records and Entra sign-ins
+/// (Graph shape) together, one JSON object per item, interleaved in proportion: the mixed
+/// input of a full scan.
+pub fn mixed_records(users: usize) -> Vec<String> {
+    let mut options = SimOptions::new(7, "2025-03-04T00:00:00Z").expect("valid start");
+    options.users = users;
+    let output = simulate(&options);
+    let objects = |name: &str| -> Vec<String> {
+        output
+            .files
+            .iter()
+            .filter(|file| file.name.contains(name))
+            .flat_map(|file| file.text.lines())
+            .map(|line| line.trim().trim_end_matches(','))
+            .filter(|line| line.starts_with('{') && !line.starts_with("{\"@odata"))
+            .map(str::to_owned)
+            .collect()
+    };
+    let audit = objects("ual");
+    let signins = objects("signin");
+    let total = audit.len() + signins.len();
+    let share = signins.len() as f64 / total.max(1) as f64;
+    let mut mixed = Vec::with_capacity(total);
+    let (mut audit, mut signins) = (audit.into_iter(), signins.into_iter());
+    let mut taken = 0usize;
+    while mixed.len() < total {
+        let signin_due = (taken as f64) < (mixed.len() + 1) as f64 * share;
+        let next = if signin_due {
+            taken += 1;
+            signins.next().or_else(|| audit.next())
+        } else {
+            audit.next().or_else(|| signins.next())
+        };
+        mixed.extend(next);
+    }
+    mixed
+}
+
+/// `template` made a distinct record for repetition `round`: its record id (`Id`, `id`) made
+/// unique, and every date moved `round` years on (the simulator writes 2025), so that the
+/// repetitions follow each other in time as a long export would.
+pub fn repeat_record(template: &str, round: usize) -> String {
+    template
+        .replacen("\"Id\":\"", &format!("\"Id\":\"r{round}-"), 1)
+        .replacen("\"id\":\"", &format!("\"id\":\"r{round}-"), 1)
+        .replace("\"2025-", &format!("\"{}-", 2025 + round))
+}
+
 /// The records as NDJSON.
 pub fn ndjson(records: &[String]) -> Vec<u8> {
     let mut out = Vec::new();

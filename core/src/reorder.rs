@@ -15,34 +15,39 @@ use crate::event::Event;
 use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::cmp::{Ordering, Reverse};
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, VecDeque};
 
-/// An event waiting in the buffer, ordered by time then arrival. The event is boxed so that
-/// the heap's sifting moves a pointer, not the whole event.
+/// An event waiting in the buffer, ordered by time then arrival.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-struct Waiting {
+struct Waiting<E> {
     time: Timestamp,
     arrival: u64,
-    event: Box<Event>,
+    event: E,
 }
 
-impl PartialEq for Waiting {
-    fn eq(&self, other: &Self) -> bool {
-        (self.time, self.arrival) == (other.time, other.arrival)
+impl<E> Waiting<E> {
+    fn key(&self) -> (Timestamp, u64) {
+        (self.time, self.arrival)
     }
 }
 
-impl Eq for Waiting {}
+impl<E> PartialEq for Waiting<E> {
+    fn eq(&self, other: &Self) -> bool {
+        self.key() == other.key()
+    }
+}
 
-impl PartialOrd for Waiting {
+impl<E> Eq for Waiting<E> {}
+
+impl<E> PartialOrd for Waiting<E> {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))
     }
 }
 
-impl Ord for Waiting {
+impl<E> Ord for Waiting<E> {
     fn cmp(&self, other: &Self) -> Ordering {
-        (self.time, self.arrival).cmp(&(other.time, other.arrival))
+        self.key().cmp(&other.key())
     }
 }
 
@@ -56,11 +61,19 @@ pub enum Release {
 }
 
 /// The reorder buffer.
+///
+/// Exports are mostly in time order (or in reverse), so the waiting events are kept in two
+/// parts: a run already in order, which an event joins at either end when it is not older
+/// than the newest there (or older than the oldest), and a heap for the rest. Events are
+/// boxed, so that the deque and the heap move pointers, not whole events. The oldest waiting event is the older of the run's front and the
+/// heap's top: the release order is exactly that of one priority queue, at the cost of a
+/// deque operation instead of a heap's sifting for events that arrive in order.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ReorderBuffer {
     lateness_ms: Option<i64>,
     max_events: usize,
-    heap: BinaryHeap<Reverse<Waiting>>,
+    run: VecDeque<Waiting<Box<Event>>>,
+    heap: BinaryHeap<Reverse<Waiting<Box<Event>>>>,
     arrivals: u64,
     newest: Option<Timestamp>,
     released_up_to: Option<Timestamp>,
@@ -74,6 +87,7 @@ impl ReorderBuffer {
         Self {
             lateness_ms,
             max_events: max_events.max(1),
+            run: VecDeque::new(),
             heap: BinaryHeap::new(),
             arrivals: 0,
             newest: None,
@@ -89,12 +103,12 @@ impl ReorderBuffer {
 
     /// Events waiting.
     pub fn len(&self) -> usize {
-        self.heap.len()
+        self.run.len() + self.heap.len()
     }
 
     /// True when nothing waits.
     pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
+        self.run.is_empty() && self.heap.is_empty()
     }
 
     /// The time up to which events have been released in order (the watermark).
@@ -117,18 +131,26 @@ impl ReorderBuffer {
                 .map_or(event.time, |newest| newest.max(event.time)),
         );
         self.arrivals += 1;
-        self.heap.push(Reverse(Waiting {
+        let waiting = Waiting {
             time: event.time,
             arrival: self.arrivals,
             event: Box::new(event),
-        }));
+        };
+        // The newest arrival sorts after every waiting event of the same time, so it joins
+        // the back of the run when not older than it, the front when strictly older.
+        match (self.run.front(), self.run.back()) {
+            (_, Some(back)) if back.time <= waiting.time => self.run.push_back(waiting),
+            (Some(front), _) if waiting.time < front.time => self.run.push_front(waiting),
+            (None, None) => self.run.push_back(waiting),
+            _ => self.heap.push(Reverse(waiting)),
+        }
         let due = match (self.lateness_ms, self.newest) {
             (Some(lateness), Some(newest)) => Some(Timestamp(newest.0 - lateness)),
             _ => None,
         };
-        while let Some(Reverse(oldest)) = self.heap.peek() {
-            let overfull = self.heap.len() > self.max_events;
-            let old_enough = due.is_some_and(|due| oldest.time <= due);
+        while let Some(oldest) = self.oldest() {
+            let overfull = self.len() > self.max_events;
+            let old_enough = due.is_some_and(|due| oldest <= due);
             if !(overfull || old_enough) {
                 break;
             }
@@ -138,13 +160,33 @@ impl ReorderBuffer {
 
     /// Releases everything, in time order (end of the scan).
     pub fn flush(&mut self, release: &mut dyn FnMut(Event, Release)) {
-        while !self.heap.is_empty() {
+        while !self.is_empty() {
             self.release_oldest(release);
         }
     }
 
+    /// The time of the oldest waiting event.
+    fn oldest(&self) -> Option<Timestamp> {
+        match (self.run.front(), self.heap.peek()) {
+            (Some(front), Some(Reverse(top))) => Some(front.time.min(top.time)),
+            (Some(front), None) => Some(front.time),
+            (None, Some(Reverse(top))) => Some(top.time),
+            (None, None) => None,
+        }
+    }
+
     fn release_oldest(&mut self, release: &mut dyn FnMut(Event, Release)) {
-        if let Some(Reverse(oldest)) = self.heap.pop() {
+        let from_run = match (self.run.front(), self.heap.peek()) {
+            (Some(front), Some(Reverse(top))) => front.key() < top.key(),
+            (Some(_), None) => true,
+            (None, _) => false,
+        };
+        let oldest = if from_run {
+            self.run.pop_front()
+        } else {
+            self.heap.pop().map(|Reverse(waiting)| waiting)
+        };
+        if let Some(oldest) = oldest {
             self.released_up_to = Some(oldest.time);
             release(*oldest.event, Release::InOrder);
         }
@@ -209,6 +251,63 @@ mod tests {
             "30 s arrived after 120 s was released"
         );
         assert_eq!(buffer.late(), 1);
+    }
+
+    #[test]
+    fn the_release_order_is_that_of_a_priority_queue() {
+        // Runs forwards, backwards and shuffled, with ties, through a small buffer: the order
+        // must be exactly that of a single priority queue on (time, arrival).
+        let times: Vec<i64> = (0..400)
+            .map(|i: i64| match i % 4 {
+                0 => i,
+                1 => 400 - i,
+                2 => (i * 7919) % 97,
+                _ => i / 3,
+            })
+            .collect();
+        for max in [1, 2, 5, 50, 1000] {
+            for lateness in [None, Some(0), Some(30_000)] {
+                let mut buffer = ReorderBuffer::new(lateness, max);
+                let mut out = Vec::new();
+                let mut release = |event: Event, how| out.push((event.record_id, how));
+                for (i, t) in times.iter().enumerate() {
+                    buffer.push(event(&i.to_string(), *t), &mut release);
+                }
+                buffer.flush(&mut release);
+                let expected = reference(&times, lateness, max);
+                assert_eq!(out, expected, "max {max}, lateness {lateness:?}");
+            }
+        }
+    }
+
+    /// The same policy with a plain binary heap.
+    fn reference(times: &[i64], lateness: Option<i64>, max: usize) -> Vec<(String, Release)> {
+        let mut heap = BinaryHeap::new();
+        let mut out = Vec::new();
+        let (mut newest, mut released): (Option<i64>, Option<i64>) = (None, None);
+        for (i, t) in times.iter().enumerate() {
+            let millis = t * 1000;
+            if released.is_some_and(|r| millis < r) {
+                out.push((i.to_string(), Release::Late));
+                continue;
+            }
+            newest = Some(newest.map_or(millis, |n| n.max(millis)));
+            heap.push(Reverse((millis, i)));
+            let due = lateness.zip(newest).map(|(l, n)| n - l);
+            while let Some(Reverse((oldest, _))) = heap.peek() {
+                if !(heap.len() > max || due.is_some_and(|d| *oldest <= d)) {
+                    break;
+                }
+                if let Some(Reverse((time, index))) = heap.pop() {
+                    released = Some(time);
+                    out.push((index.to_string(), Release::InOrder));
+                }
+            }
+        }
+        while let Some(Reverse((_, index))) = heap.pop() {
+            out.push((index.to_string(), Release::InOrder));
+        }
+        out
     }
 
     #[test]

@@ -10,7 +10,7 @@
 use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::borrow::Borrow;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::hash::Hash;
 
 /// A bounded map from keys to per-key state, ordered by last touch for expiry and eviction.
@@ -22,7 +22,10 @@ use std::hash::Hash;
 pub struct KeyedState<K, V> {
     capacity: usize,
     entries: HashMap<K, Entry<V>>,
-    by_touch: BTreeSet<(Timestamp, u64, K)>,
+    /// Keys by (last touch, touch sequence): unique, so a touch moves its key out and back in
+    /// without copying it. Saved as a list of `[time, sequence, key]`.
+    #[serde(with = "touch_order")]
+    by_touch: BTreeMap<(Timestamp, u64), K>,
     touches: u64,
     evicted: u64,
 }
@@ -40,7 +43,7 @@ impl<K: Eq + Hash + Ord + Clone, V> KeyedState<K, V> {
         Self {
             capacity: capacity.max(1),
             entries: HashMap::new(),
-            by_touch: BTreeSet::new(),
+            by_touch: BTreeMap::new(),
             touches: 0,
             evicted: 0,
         }
@@ -49,32 +52,45 @@ impl<K: Eq + Hash + Ord + Clone, V> KeyedState<K, V> {
     /// The state of `key`, created with `create` if absent, marked as touched at `now`.
     /// Making room for a new key evicts the least recently touched one.
     pub fn touch(&mut self, key: &K, now: Timestamp, create: impl FnOnce() -> V) -> &mut V {
+        self.touch_by(key, now, create)
+    }
+
+    /// Like [`KeyedState::touch`], looked up by a borrowed form of the key (`&str` for a
+    /// `String` key): the key is copied only when it is new.
+    pub fn touch_by<Q>(&mut self, key: &Q, now: Timestamp, create: impl FnOnce() -> V) -> &mut V
+    where
+        K: Borrow<Q>,
+        Q: Hash + Eq + ?Sized + ToOwned<Owned = K>,
+    {
         self.touches += 1;
         let sequence = self.touches;
-        if let Some(entry) = self.entries.get_mut(key) {
-            self.by_touch
-                .remove(&(entry.touched, entry.sequence, key.clone()));
+        if self.entries.contains_key(key) {
+            let Some(entry) = self.entries.get_mut(key) else {
+                unreachable!("the key is present")
+            };
+            let owned = self
+                .by_touch
+                .remove(&(entry.touched, entry.sequence))
+                .unwrap_or_else(|| key.to_owned());
             entry.touched = entry.touched.max(now);
             entry.sequence = sequence;
-            self.by_touch.insert((entry.touched, sequence, key.clone()));
-        } else {
-            if self.entries.len() >= self.capacity {
-                self.evict_oldest();
-            }
-            self.by_touch.insert((now, sequence, key.clone()));
-            self.entries.insert(
-                key.clone(),
-                Entry {
-                    value: create(),
-                    touched: now,
-                    sequence,
-                },
-            );
+            self.by_touch.insert((entry.touched, sequence), owned);
+            return &mut entry.value;
         }
-        match self.entries.get_mut(key) {
-            Some(entry) => &mut entry.value,
-            None => unreachable!("the key was just inserted"),
+        if self.entries.len() >= self.capacity {
+            self.evict_oldest();
         }
+        let owned = key.to_owned();
+        self.by_touch.insert((now, sequence), owned.clone());
+        &mut self
+            .entries
+            .entry(owned)
+            .or_insert(Entry {
+                value: create(),
+                touched: now,
+                sequence,
+            })
+            .value
     }
 
     /// Like [`KeyedState::touch`], but a key touched less than `slack_ms` before `now` keeps
@@ -102,7 +118,7 @@ impl<K: Eq + Hash + Ord + Clone, V> KeyedState<K, V> {
                 None => unreachable!("a fresh key is present"),
             };
         }
-        self.touch(&key.to_owned(), now, create)
+        self.touch_by(key, now, create)
     }
 
     /// The state of `key`, if present (not marked as touched).
@@ -123,19 +139,18 @@ impl<K: Eq + Hash + Ord + Clone, V> KeyedState<K, V> {
     /// Removes `key`, returning its state.
     pub fn remove(&mut self, key: &K) -> Option<V> {
         let entry = self.entries.remove(key)?;
-        self.by_touch
-            .remove(&(entry.touched, entry.sequence, key.clone()));
+        self.by_touch.remove(&(entry.touched, entry.sequence));
         Some(entry.value)
     }
 
     /// Removes every key last touched before `cutoff`, handing each to `expired` (oldest
     /// first), so that a detector can close its episode.
     pub fn expire_before(&mut self, cutoff: Timestamp, expired: &mut dyn FnMut(K, V)) {
-        while let Some((touched, _, _)) = self.by_touch.first() {
+        while let Some(((touched, _), _)) = self.by_touch.first_key_value() {
             if *touched >= cutoff {
                 break;
             }
-            if let Some((_, _, key)) = self.by_touch.pop_first() {
+            if let Some((_, key)) = self.by_touch.pop_first() {
                 if let Some(entry) = self.entries.remove(&key) {
                     expired(key, entry.value);
                 }
@@ -159,7 +174,7 @@ impl<K: Eq + Hash + Ord + Clone, V> KeyedState<K, V> {
 
     /// Removes every key, oldest first (end of the scan).
     pub fn drain(&mut self, expired: &mut dyn FnMut(K, V)) {
-        while let Some((_, _, key)) = self.by_touch.pop_first() {
+        while let Some((_, key)) = self.by_touch.pop_first() {
             if let Some(entry) = self.entries.remove(&key) {
                 expired(key, entry.value);
             }
@@ -167,7 +182,7 @@ impl<K: Eq + Hash + Ord + Clone, V> KeyedState<K, V> {
     }
 
     fn evict_oldest(&mut self) {
-        if let Some((_, _, key)) = self.by_touch.pop_first() {
+        if let Some((_, key)) = self.by_touch.pop_first() {
             self.entries.remove(&key);
             self.evicted += 1;
         }
@@ -191,6 +206,35 @@ impl<K: Eq + Hash + Ord + Clone, V> KeyedState<K, V> {
     /// The capacity.
     pub fn capacity(&self) -> usize {
         self.capacity
+    }
+}
+
+/// The touch order as saved: a list of `[time, sequence, key]`, oldest first (a map with tuple
+/// keys has no JSON form).
+mod touch_order {
+    use super::Timestamp;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use std::collections::BTreeMap;
+
+    pub fn serialize<K: Serialize, S: Serializer>(
+        order: &BTreeMap<(Timestamp, u64), K>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(
+            order
+                .iter()
+                .map(|((time, sequence), key)| (time, sequence, key)),
+        )
+    }
+
+    pub fn deserialize<'de, K: Deserialize<'de>, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<BTreeMap<(Timestamp, u64), K>, D::Error> {
+        let list: Vec<(Timestamp, u64, K)> = Vec::deserialize(deserializer)?;
+        Ok(list
+            .into_iter()
+            .map(|(time, sequence, key)| ((time, sequence), key))
+            .collect())
     }
 }
 

@@ -2,7 +2,8 @@
 //! measured on the same bytes in the same run (best of several passes), for release notes and
 //! quick comparisons. CSV and line formats have no JSON floor of their own; the audit-log
 //! NDJSON floor is printed for reference. Run:
-//! `cargo run --release -p mailhound-benches --bin measure [MEGABYTES]`.
+//! `cargo run --release -p mailhound-benches --bin measure [MEGABYTES] [FORM]`, FORM a part of
+//! the form names to measure only those (`NDJSON`).
 
 use mailhound_benches::corpus::{fixtures, from_fixture};
 use mailhound_benches::{
@@ -36,6 +37,7 @@ fn main() {
         .nth(1)
         .and_then(|arg| arg.parse().ok())
         .unwrap_or(20);
+    let only = std::env::args().nth(2);
     let target = megabytes << 20;
     let records = audit_records(target / 750);
     let mut forms: Vec<(String, Vec<u8>, bool)> = vec![
@@ -90,7 +92,10 @@ fn main() {
     ] {
         for file in files {
             let relative = format!("{folder}/{file}");
-            if fixtures().join(&relative).exists() {
+            let wanted = only
+                .as_ref()
+                .is_none_or(|only| relative.contains(only.as_str()));
+            if wanted && fixtures().join(&relative).exists() {
                 let json = file.ends_with(".json") || file.ends_with(".ndjson");
                 forms.push((relative.clone(), from_fixture(&relative, target), json));
             }
@@ -101,6 +106,12 @@ fn main() {
         "form", "floor", "decode", "ratio", "scan", "ratio", "records/s"
     );
     for (name, bytes, json) in &forms {
+        if only
+            .as_ref()
+            .is_some_and(|only| !name.contains(only.as_str()))
+        {
+            continue;
+        }
         let floor = json.then(|| {
             best_of(5, || {
                 black_box(parse_floor(black_box(bytes)));

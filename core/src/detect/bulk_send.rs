@@ -201,9 +201,7 @@ impl Detector for BulkSend {
         let threshold = self.config.threshold;
         let max_evidence = self.config.max_evidence;
         let seed_compatible = self.mode == Mode::SeedCompatible;
-        let state = self
-            .users
-            .touch(&user.to_owned(), event.time, UserSends::default);
+        let state = self.users.touch_by(user, event.time, UserSends::default);
         let mut closed = None;
         if seed_compatible {
             let bucket = event.time.millis().div_euclid(3_600_000);

@@ -319,9 +319,7 @@ impl RiskySigninThenInboxRule {
         let max_signins = self.config.max_signins.max(1);
         let mut matched = Vec::new();
         {
-            let state = self
-                .users
-                .touch(&user.to_owned(), risky.time, UserSequence::default);
+            let state = self.users.touch_by(user, risky.time, UserSequence::default);
             if self.mode == Mode::SeedCompatible {
                 // EQL: a newer first step replaces the pending one.
                 state.pending = Some(risky);
@@ -360,9 +358,7 @@ impl RiskySigninThenInboxRule {
         let (span, skew) = (self.span_ms(), self.skew_ms());
         let max_rules = self.config.max_rules.max(1);
         if self.mode == Mode::SeedCompatible {
-            let state = self
-                .users
-                .touch(&user.to_owned(), event.time, UserSequence::default);
+            let state = self.users.touch_by(user, event.time, UserSequence::default);
             let Some(pending) = state.pending.take() else {
                 return;
             };
@@ -375,9 +371,7 @@ impl RiskySigninThenInboxRule {
             }
             return;
         }
-        let state = self
-            .users
-            .touch(&user.to_owned(), event.time, UserSequence::default);
+        let state = self.users.touch_by(user, event.time, UserSequence::default);
         if !late {
             prune(state, event.time.millis() - span - skew);
         }

@@ -202,7 +202,7 @@ impl InboxRuleExfiltration {
                 let window = self.bulk_ms();
                 self.state
                     .bulk
-                    .touch(&actor.to_owned(), event.time, BulkWindow::default)
+                    .touch_by(actor, event.time, BulkWindow::default)
                     .record(event.time, mailbox, window);
             }
         }
@@ -219,7 +219,7 @@ impl InboxRuleExfiltration {
             if let Some(actor) = actor {
                 self.state
                     .bulk
-                    .touch(&actor.to_owned(), event.time, BulkWindow::default)
+                    .touch_by(actor, event.time, BulkWindow::default)
                     .hold(change, collapse, max_evidence);
             }
             return;

@@ -31,7 +31,7 @@ impl ThreadHijack {
         let state = self
             .state
             .users
-            .touch(&user.to_owned(), event.time, UserState::default);
+            .touch_by(user, event.time, UserState::default);
         state.forget_before(cutoff, now);
         let (ip_first, session_first) =
             state.see(event.time, ip.as_deref(), session.as_deref(), history);

@@ -184,18 +184,22 @@ impl ThreadHijack {
         if self.allowed(user) {
             return;
         }
-        let ip = event
-            .ip
-            .filter(|ip| !is_service_placeholder(ip))
-            .map(|ip| ip.to_string());
+        // The address as text, only for the events that keep it.
+        let ip = || {
+            event
+                .ip
+                .filter(|ip| !is_service_placeholder(ip))
+                .map(|ip| ip.to_string())
+        };
         match &event.kind {
             EventKind::SignIn(sign_in) if sign_in.succeeded() => {
+                let ip = ip();
                 let history = self.config.max_history_per_user;
                 let cutoff = self.history_cutoff(now);
-                let state =
-                    self.state
-                        .users
-                        .touch(&user.to_owned(), event.time, UserState::default);
+                let state = self
+                    .state
+                    .users
+                    .touch_by(user, event.time, UserState::default);
                 state.forget_before(cutoff, now);
                 state.see(
                     event.time,
@@ -204,7 +208,7 @@ impl ThreadHijack {
                     history,
                 );
             }
-            EventKind::MailSend(send) => self.sent(event, user, ip, send, now),
+            EventKind::MailSend(send) => self.sent(event, user, ip(), send, now),
             EventKind::MailDelete(delete) => self.deleted(event, user, delete),
             _ => {}
         }
