@@ -32,10 +32,8 @@ CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_USE_BROWSER=1 \
 step "fuzzing every decoder briefly"
 ./scripts/fuzz.sh
 
-step "purple-team validation"
-for seed in 1 2 3 4 5; do
-  cargo run -q -p mailhound-cli --locked -- validate --seed "$seed" | tail -n 1
-done
+step "purple-team validation over five seeds"
+cargo run -q --release -p mailhound-cli --locked -- validate --seeds 1..5 --report target/validation | tail -n 3
 
 step "web page in Chromium"
 ./scripts/build-wasm.sh
