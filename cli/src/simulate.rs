@@ -30,6 +30,10 @@ pub struct SimulationArgs {
     /// Play benign activity only, without the attack scenarios.
     #[arg(long)]
     pub benign: bool,
+    /// How hard the attacks hit (0.1 to 10): probes, sprayed accounts and messages are
+    /// scaled by it; below 1 tests low-and-slow attacks against the thresholds.
+    #[arg(long, default_value_t = 1.0)]
+    pub intensity: f64,
     /// Leave out the benign look-alikes.
     #[arg(long)]
     pub no_lookalikes: bool,
@@ -59,6 +63,7 @@ impl SimulationArgs {
         let mut options = SimOptions::new(self.seed, &self.start)?;
         options.users = self.users;
         options.days = self.days;
+        options.intensity = request::check_intensity(self.intensity).map_err(anyhow::Error::msg)?;
         options.attacks = !self.benign;
         options.lookalikes = !self.no_lookalikes;
         if let Some(ids) = &self.scenarios {

@@ -70,6 +70,9 @@ pub struct SimOptions {
     pub lookalikes: bool,
     /// Play only these scenario ids (attacks and look-alikes); all when `None`.
     pub scenarios: Option<Vec<String>>,
+    /// How hard the attacks hit: their probes, sprayed accounts and messages are scaled by
+    /// it. 1.0 plays them as drawn; lower values test how low and slow an attack may go.
+    pub intensity: f64,
     /// The export formats to write, any number per source; a source without one is not
     /// written.
     pub formats: Vec<&'static FormatSpec>,
@@ -85,6 +88,7 @@ impl fmt::Debug for SimOptions {
             .field("attacks", &self.attacks)
             .field("lookalikes", &self.lookalikes)
             .field("scenarios", &self.scenarios)
+            .field("intensity", &self.intensity)
             .field(
                 "formats",
                 &self.formats.iter().map(|f| f.name).collect::<Vec<_>>(),
@@ -129,6 +133,7 @@ impl SimOptions {
             attacks: true,
             lookalikes: true,
             scenarios: None,
+            intensity: 1.0,
             formats: Source::ALL
                 .iter()
                 .filter_map(|source| output::default_of(*source))
@@ -257,6 +262,7 @@ pub fn simulate_to<W: Write>(
                 out: &mut emitter,
                 cast: &mut cast,
                 facts: &mut facts,
+                intensity: options.intensity,
             };
             (spec.play)(&mut scene)
         };
@@ -299,6 +305,7 @@ pub fn simulate_to<W: Write>(
     }
     let truth = Truth {
         seed: options.seed,
+        intensity: options.intensity,
         start: scenarios::rfc3339(options.start),
         domain: tenant.domain.clone(),
         users: tenant.users.len(),

@@ -65,10 +65,26 @@ pub fn formats(
     Ok(formats)
 }
 
+/// The range of intensities that still make sense: a tenth to ten times an attack as drawn.
+pub const INTENSITY_RANGE: std::ops::RangeInclusive<f64> = 0.1..=10.0;
+
+/// `intensity` when it is within [`INTENSITY_RANGE`], an error naming the range otherwise.
+pub fn check_intensity(intensity: f64) -> Result<f64, String> {
+    if INTENSITY_RANGE.contains(&intensity) {
+        Ok(intensity)
+    } else {
+        Err(format!(
+            "intensity {intensity} is outside {}..={}",
+            INTENSITY_RANGE.start(),
+            INTENSITY_RANGE.end()
+        ))
+    }
+}
+
 /// Simulation options as a JSON object: `{start, users, days, attacks, lookalikes,
-/// scenarios: [id], formats: {ual: [name], signin: [...], proxy, iis, endpoint}}`, every key
+/// intensity, scenarios: [id], formats: {ual: [name], signin: [...], proxy, iis, endpoint}}`, every key
 /// optional.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SimRequest {
     /// Start of the simulated period (RFC 3339).
@@ -81,6 +97,8 @@ pub struct SimRequest {
     pub attacks: Option<bool>,
     /// Play the benign look-alikes (default true).
     pub lookalikes: Option<bool>,
+    /// The attacks' intensity (default 1.0).
+    pub intensity: Option<f64>,
     /// Only these scenario ids.
     pub scenarios: Option<Vec<String>>,
     /// Format names per source name; a source left out is written in its default format,
@@ -109,6 +127,9 @@ impl SimRequest {
         }
         options.attacks = self.attacks.unwrap_or(true);
         options.lookalikes = self.lookalikes.unwrap_or(true);
+        if let Some(intensity) = self.intensity {
+            options.intensity = check_intensity(intensity)?;
+        }
         if let Some(ids) = &self.scenarios {
             check_scenarios(ids)?;
             options.scenarios = Some(ids.clone());
@@ -186,5 +207,21 @@ mod tests {
             .and_then(|r| r.options(1, DEFAULT_START))
             .expect_err("bad start");
         assert!(error.contains("soon"), "{error}");
+    }
+
+    #[test]
+    fn intensity_is_read_and_kept_within_its_range() {
+        let request = SimRequest::from_json(r#"{"intensity": 0.5}"#).expect("valid");
+        assert_eq!(
+            request
+                .options(1, "2025-03-04T00:00:00Z")
+                .map(|o| o.intensity),
+            Ok(0.5)
+        );
+        let request = SimRequest::from_json(r#"{"intensity": 50}"#).expect("valid");
+        let error = request
+            .options(1, "2025-03-04T00:00:00Z")
+            .expect_err("out of range");
+        assert!(error.contains("outside 0.1..=10"), "{error}");
     }
 }

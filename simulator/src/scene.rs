@@ -87,6 +87,9 @@ pub struct Scene<'a> {
     pub cast: &'a mut Cast,
     /// What the tenant's administrators know (egress ranges, service accounts).
     pub facts: &'a mut TenantFacts,
+    /// How hard attacks hit: probes, sprayed accounts and sent messages are scaled by it
+    /// (1.0 as drawn; below 1, low-and-slow runs that may stay under thresholds).
+    pub intensity: f64,
 }
 
 impl Scene<'_> {

@@ -13,10 +13,17 @@ pub struct Truth {
     pub domain: String,
     /// Number of users in the tenant.
     pub users: usize,
+    /// The attacks' intensity (1.0 as drawn).
+    #[serde(default = "unit_intensity")]
+    pub intensity: f64,
     /// Every injected attack and benign look-alike.
     pub scenarios: Vec<ScenarioTruth>,
     /// What the tenant's administrators know and would configure.
     pub facts: TenantFacts,
+}
+
+fn unit_intensity() -> f64 {
+    1.0
 }
 
 /// Facts about the tenant a deployment configures: its domains, its known egress ranges and

@@ -203,6 +203,7 @@ mod tests {
             start: "2025-03-04T00:00:00Z".into(),
             domain: "x.com".into(),
             users: 2,
+            intensity: 1.0,
             scenarios: vec![
                 scenario("attack", ScenarioKind::Attack, &["a1", "a2"], fire),
                 scenario("benign", ScenarioKind::Lookalike, &["b1"], quiet),

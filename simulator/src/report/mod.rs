@@ -322,6 +322,7 @@ pub(crate) mod tests {
                 start: "2025-03-04T00:00:00Z".into(),
                 domain: "contoso.com".into(),
                 users: 5,
+                intensity: 1.0,
                 scenarios: vec![
                     scenario("attack", ScenarioKind::Attack),
                     scenario("benign", ScenarioKind::Lookalike),

@@ -17,7 +17,7 @@
 //! triggers, so a proxy format without user agents, or Sysmon alone, still fires.
 
 use super::targets::address_list;
-use super::{Need, Played, ScenarioSpec, host_entity, ip_entity, working_hours};
+use super::{Need, Played, ScenarioSpec, host_entity, ip_entity, scaled, working_hours};
 use crate::endpoint::{self, EXPLORER, POWERSHELL};
 use crate::record::{Body, Detail, Source};
 use crate::scene::Scene;
@@ -43,8 +43,9 @@ const ACCOUNTS: &[&str] = &["admin", "user", "redteam", "test"];
 /// Plays the enumeration.
 pub fn play(scene: &mut Scene<'_>) -> Played {
     let tenant = scene.tenant;
+    let intensity = scene.intensity;
     let rng = &mut scene.rng;
-    let count = rng.random_range(12..=80usize);
+    let count = scaled(rng.random_range(12..=80usize), intensity);
     let real = rng.random_range(1..=6usize);
     let existing: Vec<_> = (0..real)
         .filter_map(|_| tenant.users.choose(rng).cloned())

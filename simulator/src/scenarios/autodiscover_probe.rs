@@ -18,7 +18,7 @@
 //! client that is not Outlook). The 4625s only support the finding.
 
 use super::targets::address_list;
-use super::{Need, Played, ScenarioSpec, ip_entity, working_hours};
+use super::{Need, Played, ScenarioSpec, ip_entity, scaled, working_hours};
 use crate::endpoint::{Machine, dns_suffix};
 use crate::ids;
 use crate::record::{Body, Source};
@@ -49,8 +49,9 @@ const PATHS: &[&str] = &[
 /// Plays the probe.
 pub fn play(scene: &mut Scene<'_>) -> Played {
     let tenant = scene.tenant;
+    let intensity = scene.intensity;
     let rng = &mut scene.rng;
-    let count = rng.random_range(12..=60usize);
+    let count = scaled(rng.random_range(12..=60usize), intensity);
     let real = rng.random_range(2..=6usize);
     let existing: Vec<_> = (0..real)
         .filter_map(|_| tenant.users.choose(rng).cloned())

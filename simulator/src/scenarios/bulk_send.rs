@@ -18,7 +18,7 @@
 //!
 //! Must fire `bulk_send` (audit log).
 
-use super::{Need, Played, ScenarioSpec, ip_entity, local_hours, user_entity};
+use super::{Need, Played, ScenarioSpec, ip_entity, local_hours, scaled, user_entity};
 use crate::ids;
 use crate::mailbox::{Mail, SendKind};
 use crate::record::Source;
@@ -73,12 +73,13 @@ pub fn play(scene: &mut Scene<'_>) -> Played {
     let tenant = scene.tenant;
     let context = Context { tenant };
     let victim = scene.claim_user(|user| matches!(user.role, Role::Executive | Role::Finance));
+    let intensity = scene.intensity;
     let rng = &mut scene.rng;
     let attacker = ids::ip_in(rng, [203, 0, 113]);
     let ip = attacker.to_string();
     let (client_info, user_agent) = *CLIENTS.choose(rng).unwrap_or(&CLIENTS[0]);
     let session = ids::guid(rng);
-    let count = rng.random_range(60..=180usize);
+    let count = scaled(rng.random_range(60..=180usize), intensity);
     let span = rng.random_range(20 * 60..55 * 60i64);
     let start = local_hours(rng, scene.day, &victim.home, 8, 18);
     let delegated_share = if rng.random_bool(0.5) {

@@ -30,7 +30,7 @@
 //! fires it too (the engine pairs the two records of an attempt when both are scanned); the
 //! expectation names the sign-in log, where the seeds' test says the traces are.
 
-use super::{Need, Played, ScenarioSpec, ip_entity, user_entity};
+use super::{Need, Played, ScenarioSpec, ip_entity, scaled, user_entity};
 use crate::geo::{self, Place};
 use crate::ids;
 use crate::record::{SignIn, Source};
@@ -143,6 +143,7 @@ pub fn play(scene: &mut Scene<'_>) -> Played {
     let tenant = scene.tenant;
     let context = Context { tenant };
     let found = scene.claim_user(|user| user.role != Role::Traveller);
+    let intensity = scene.intensity;
     let rng = &mut scene.rng;
     let tool = *TOOLS.choose(rng).unwrap_or(&TOOLS[0]);
     let source = ids::ip_in(rng, [203, 0, 113]);
@@ -154,7 +155,7 @@ pub fn play(scene: &mut Scene<'_>) -> Played {
         .filter(|&i| tenant.users[i].upn != found.upn)
         .collect();
     others.shuffle(rng);
-    let count = rng.random_range(12..=30usize).min(others.len() + 1);
+    let count = scaled(rng.random_range(12..=30usize), intensity).min(others.len() + 1);
     let found_index = tenant
         .users
         .iter()

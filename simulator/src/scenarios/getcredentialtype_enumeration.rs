@@ -19,7 +19,7 @@
 //! names GetCredentialType, which fires on Sysmon alone; the Python one does not, so only
 //! the proxy is required.
 
-use super::{Need, Played, ScenarioSpec, host_entity, ip_entity, working_hours};
+use super::{Need, Played, ScenarioSpec, host_entity, ip_entity, scaled, working_hours};
 use crate::endpoint::{self, POWERSHELL};
 use crate::record::{Body, Detail, Source};
 use crate::scene::Scene;
@@ -48,8 +48,9 @@ const ACCOUNTS: &[&str] = &["admin", "user", "pentest", "support"];
 /// Plays the burst.
 pub fn play(scene: &mut Scene<'_>) -> Played {
     let tenant = scene.tenant;
+    let intensity = scene.intensity;
     let rng = &mut scene.rng;
-    let count = rng.random_range(15..=60usize);
+    let count = scaled(rng.random_range(15..=60usize), intensity);
     let account = *ACCOUNTS.choose(rng).unwrap_or(&"admin");
     let mut machine = endpoint::other_machine(rng, tenant, "DESKTOP", account);
     let powershell = rng.random_bool(0.5);

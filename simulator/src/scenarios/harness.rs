@@ -70,6 +70,7 @@ pub fn play_alone(spec: &ScenarioSpec, seed: u64, users: usize) -> Alone {
             out: &mut out,
             cast: &mut cast,
             facts: &mut facts,
+            intensity: 1.0,
         };
         (spec.play)(&mut scene)
     };

@@ -157,6 +157,14 @@ pub fn ip_entity(ip: impl ToString) -> TruthEntity {
     }
 }
 
+/// `count` scaled by a scenario's intensity (1.0 plays it as drawn), at least one.
+pub fn scaled(count: usize, intensity: f64) -> usize {
+    if intensity == 1.0 {
+        return count;
+    }
+    ((count as f64) * intensity).round().max(1.0) as usize
+}
+
 /// A random instant within working hours (08:00 to 18:00) of the day starting at `day`.
 pub fn working_hours(rng: &mut impl RngExt, day: DateTime<Utc>) -> DateTime<Utc> {
     day + Duration::seconds(rng.random_range(8 * 3600..18 * 3600))
@@ -217,6 +225,7 @@ pub(crate) mod testing {
                 out: &mut out,
                 cast: &mut cast,
                 facts: &mut facts,
+                intensity: 1.0,
             };
             play(&mut scene)
         };
@@ -261,6 +270,7 @@ pub(crate) mod testing {
                 out: &mut out,
                 cast: &mut cast,
                 facts: &mut facts,
+                intensity: 1.0,
             };
             (spec.play)(&mut scene)
         };

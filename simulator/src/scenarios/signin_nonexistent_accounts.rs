@@ -19,7 +19,7 @@
 //! is a one-password spray. Both read the sign-in log only.
 
 use super::targets::address_list;
-use super::{Need, Played, ScenarioSpec, ip_entity, user_entity, working_hours};
+use super::{Need, Played, ScenarioSpec, ip_entity, scaled, user_entity, working_hours};
 use crate::geo::ATTACKER;
 use crate::ids;
 use crate::record::{Detail, Source};
@@ -50,8 +50,9 @@ pub fn play(scene: &mut Scene<'_>) -> Played {
     let real = scene.rng.random_range(2..=4usize);
     let existing = scene.claim_users(real, |_| true);
     let tenant = scene.tenant;
+    let intensity = scene.intensity;
     let rng = &mut scene.rng;
-    let count = rng.random_range(15..=60usize).max(real + 11);
+    let count = scaled(rng.random_range(15..=60usize), intensity).max(scaled(real + 11, intensity));
     let targets = address_list(rng, tenant, count, &existing);
     let network = *[[203, 0, 113], [192, 0, 2]]
         .choose(rng)

@@ -17,7 +17,7 @@
 //! (always sent: crt.sh is always queried), which needs a proxy format carrying user
 //! agents. The command line names theHarvester too, so Sysmon alone also fires.
 
-use super::{Need, Played, ScenarioSpec, host_entity, ip_entity, working_hours};
+use super::{Need, Played, ScenarioSpec, host_entity, ip_entity, scaled, working_hours};
 use crate::endpoint;
 use crate::record::{Body, Detail, Source};
 use crate::scene::Scene;
@@ -93,8 +93,9 @@ fn requests(name: &str, domain: &str, pages: usize) -> Vec<Request> {
 /// Plays the harvest.
 pub fn play(scene: &mut Scene<'_>) -> Played {
     let tenant = scene.tenant;
+    let intensity = scene.intensity;
     let rng = &mut scene.rng;
-    let pages = rng.random_range(5..=30usize);
+    let pages = scaled(rng.random_range(5..=30usize), intensity);
     let mut optional = ["duckduckgo", "bing", "hunter"];
     optional.shuffle(rng);
     let mut sources = vec!["crtsh"];
