@@ -281,11 +281,11 @@ pub fn simulate_to<W: Write>(
     // The background arrives in time-ordered slices; the day's scenario records are merged
     // in, each before the first background record later than it.
     let mut cursor = 0;
-    let mut take = |day: usize, slice: Option<Vec<record::SimRecord>>| -> io::Result<()> {
+    let mut take = |day: usize, slice: Option<&[record::SimRecord]>| -> io::Result<()> {
         let bucket = &buckets[day];
         match slice {
             Some(records) => {
-                for record in &records {
+                for record in records {
                     while let Some(scenario) = bucket.get(cursor).filter(|r| r.time < record.time) {
                         write_record(scenario, &mut outputs, &mut pending)?;
                         cursor += 1;
@@ -319,14 +319,12 @@ pub fn simulate_to<W: Write>(
             }
             act.build(&tenant, &mut slice);
             if slice.records.len() >= SLICE {
-                send(std::mem::replace(
-                    &mut slice.records,
-                    Vec::with_capacity(SLICE),
-                ))?;
+                let full = std::mem::take(&mut slice.records);
+                slice.records = send(full)?;
             }
         }
         slice.records.extend(web);
-        send(slice.records)
+        send(slice.records).map(drop)
     };
     pipeline(days as usize, rng, background, &mut take)?;
     let mut files = Vec::new();
@@ -377,8 +375,10 @@ fn write_record<W: Write>(
 /// that a slice in flight costs a few megabytes, large enough that handing over is rare.
 const SLICE: usize = 4096;
 
-/// Where a day's generator hands its time-ordered slices.
-type Send<'a> = &'a mut dyn FnMut(Vec<record::SimRecord>) -> io::Result<()>;
+/// Where a day's generator hands its time-ordered slices; it gets back an empty vector to
+/// fill next (a written one, cleared, so that records are freed on the thread that made
+/// them and their memory is reused).
+type Send<'a> = &'a mut dyn FnMut(Vec<record::SimRecord>) -> io::Result<Vec<record::SimRecord>>;
 
 /// Plays the background of each of `days` with `generate`, which hands each day's records
 /// in time-ordered slices, and passes them to `take` in day order, each day closed by `None`.
@@ -392,7 +392,7 @@ fn pipeline<G>(
     days: usize,
     mut rng: StdRng,
     generate: G,
-    take: &mut dyn FnMut(usize, Option<Vec<record::SimRecord>>) -> io::Result<()>,
+    take: &mut dyn FnMut(usize, Option<&[record::SimRecord]>) -> io::Result<()>,
 ) -> io::Result<()>
 where
     G: Fn(usize, &mut StdRng, Send<'_>) -> io::Result<()> + Sync,
@@ -401,12 +401,19 @@ where
     {
         std::thread::scope(|scope| {
             let (sender, receiver) = std::sync::mpsc::sync_channel(4);
+            let (recycle, recycled) = std::sync::mpsc::sync_channel::<Vec<record::SimRecord>>(8);
             let generate = &generate;
             scope.spawn(move || {
                 let stopped = || io::Error::other("the writer stopped");
                 for day in 0..days {
-                    let mut send =
-                        |records| sender.send((day, Some(records))).map_err(|_| stopped());
+                    let mut send = |records| {
+                        sender.send((day, Some(records))).map_err(|_| stopped())?;
+                        let mut next = recycled
+                            .try_recv()
+                            .unwrap_or_else(|_| Vec::with_capacity(SLICE));
+                        next.clear();
+                        Ok(next)
+                    };
                     if generate(day, &mut rng, &mut send).is_err()
                         || sender.send((day, None)).is_err()
                     {
@@ -415,7 +422,12 @@ where
                 }
             });
             for (day, slice) in receiver {
-                take(day, slice)?;
+                take(day, slice.as_deref())?;
+                if let Some(records) = slice {
+                    // Back to the generator, which frees the records; dropped here when it
+                    // has enough.
+                    let _ = recycle.try_send(records);
+                }
             }
             Ok(())
         })
@@ -423,7 +435,11 @@ where
     #[cfg(target_arch = "wasm32")]
     {
         for day in 0..days {
-            generate(day, &mut rng, &mut |records| take(day, Some(records)))?;
+            generate(day, &mut rng, &mut |mut records| {
+                take(day, Some(&records))?;
+                records.clear();
+                Ok(records)
+            })?;
             take(day, None)?;
         }
         Ok(())
@@ -551,7 +567,7 @@ mod tests {
             let mut day = Vec::new();
             day_of(0, &mut serial_rng, &mut |records| {
                 day.extend(records);
-                Ok(())
+                Ok(Vec::new())
             })
             .expect("collects");
             serial.push(day);
@@ -560,10 +576,10 @@ mod tests {
         pipeline(6, StdRng::seed_from_u64(3), day_of, &mut |day, slice| {
             match seen.last_mut() {
                 Some((last, records, false)) if *last == day => match slice {
-                    Some(slice) => records.extend(slice),
+                    Some(slice) => records.extend_from_slice(slice),
                     None => seen.last_mut().expect("open").2 = true,
                 },
-                _ => seen.push((day, slice.unwrap_or_default(), false)),
+                _ => seen.push((day, slice.unwrap_or_default().to_vec(), false)),
             }
             Ok(())
         })

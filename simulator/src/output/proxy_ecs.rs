@@ -110,7 +110,7 @@ impl FormatWriter for ProxyEcs {
             "observer".into(),
             json!({"vendor": "Squid", "product": "Squid", "type": "proxy"}),
         );
-        serde_json::to_writer(&mut *out, &document)?;
+        super::write_json(out, &document)?;
         out.write_all(b"\n")?;
         Ok(id)
     }
