@@ -23,6 +23,7 @@ pub mod request;
 pub mod scenarios;
 pub mod scene;
 pub mod signin;
+mod stamp;
 pub mod sts;
 pub mod tenant;
 pub mod truth;
