@@ -9,7 +9,9 @@
 //!
 //! Everything is a pure function of the options: the same seed and start give the same bytes
 //! on every platform, and the simulator never reads a clock or asks the OS for randomness.
-//! Output is streamed day by day, so a large tenant over many days needs memory for one day.
+//! Output is streamed: each day's background is planned as small acts (a few dozen bytes per
+//! record) and its records are built and written in time-ordered slices, so memory does not
+//! grow with the number of days, and a large tenant needs little more than its day's plan.
 
 pub mod egress;
 pub mod endpoint;
@@ -209,8 +211,17 @@ struct Output<W> {
 /// name; returns the truth and the writers, in format order.
 pub fn simulate_to<W: Write>(
     options: &SimOptions,
-    mut open: impl FnMut(&str) -> io::Result<W>,
+    open: impl FnMut(&str) -> io::Result<W>,
 ) -> io::Result<(Truth, Vec<(String, W)>)> {
+    simulate_counted(options, open).map(|(truth, files, _)| (truth, files))
+}
+
+/// [`simulate_to`], also returning the number of events simulated (each counted once, however
+/// many formats wrote it).
+pub fn simulate_counted<W: Write>(
+    options: &SimOptions,
+    mut open: impl FnMut(&str) -> io::Result<W>,
+) -> io::Result<(Truth, Vec<(String, W)>, u64)> {
     let mut rng = StdRng::seed_from_u64(options.seed);
     let tenant = Tenant::generate(&mut rng, options.users);
     let days = options.days.max(1);
@@ -282,6 +293,7 @@ pub fn simulate_to<W: Write>(
     // The background arrives in time-ordered slices; the day's scenario records are merged
     // in, each before the first background record later than it.
     let mut cursor = 0;
+    let mut events = 0u64;
     let mut take = |day: usize, slice: Option<&[record::SimRecord]>| -> io::Result<()> {
         let bucket = &buckets[day];
         match slice {
@@ -293,11 +305,13 @@ pub fn simulate_to<W: Write>(
                     }
                     write_record(record, &mut outputs, &mut pending)?;
                 }
+                events += records.len() as u64;
             }
             None => {
                 for scenario in &bucket[cursor..] {
                     write_record(scenario, &mut outputs, &mut pending)?;
                 }
+                events += bucket.len() as u64;
                 cursor = 0;
             }
         }
@@ -345,7 +359,7 @@ pub fn simulate_to<W: Write>(
             .collect(),
         facts,
     };
-    Ok((truth, files))
+    Ok((truth, files, events))
 }
 
 /// Writes one record with every format of its source, and notes its ids and time in its

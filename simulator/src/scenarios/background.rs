@@ -9,7 +9,9 @@
 //!
 //! None of it may look like an attack: every failure is followed by a success from the same
 //! address, nobody moves, nobody sends in bursts, nobody changes rules. The driver writes it
-//! for every day of large runs, so it avoids allocating where a static string does.
+//! for every day of large runs, so a day is first drawn as a plan of small [`Act`]s (time,
+//! user, kind, a seed), sorted by time, and each record is built from its act only when the
+//! driver is about to write it.
 
 mod curve;
 mod sessions;
@@ -413,6 +415,52 @@ mod tests {
                 vec![vpn.as_str()]
             );
         }
+    }
+
+    #[test]
+    fn failures_and_refreshes_share_the_address_and_the_session_of_the_morning() {
+        let mut rng = StdRng::seed_from_u64(9);
+        let tenant = Tenant::generate(&mut rng, 80);
+        let out = day_of(&tenant, &Cast::default(), 10);
+        let mut sessions: BTreeMap<&str, std::collections::BTreeSet<&str>> = BTreeMap::new();
+        let mut addresses: BTreeMap<&str, std::collections::BTreeSet<&str>> = BTreeMap::new();
+        let mut failures = 0;
+        for record in &out.records {
+            if let Body::SignIn(s) = &record.body {
+                let user = s.user_principal_name.as_str();
+                addresses.entry(user).or_default().insert(&s.ip_address);
+                if s.status.error_code == 0 {
+                    sessions.entry(user).or_default().insert(&s.session_id);
+                } else {
+                    failures += 1;
+                    assert!(s.is_interactive);
+                }
+            }
+        }
+        assert!(failures > 0, "some mornings start with a typo or a prompt");
+        assert_eq!(sessions.len(), 80);
+        assert!(
+            sessions.values().all(|ids| ids.len() == 1),
+            "one session a day"
+        );
+        assert!(
+            addresses.values().all(|ips| ips.len() == 1),
+            "one egress a day"
+        );
+    }
+
+    #[test]
+    fn a_plan_is_sorted_and_builds_one_record_per_act() {
+        let mut rng = StdRng::seed_from_u64(3);
+        let tenant = Tenant::generate(&mut rng, 30);
+        let acts = plan(&mut rng, &tenant, midnight(), &Cast::default());
+        assert!(acts.windows(2).all(|pair| pair[0].time <= pair[1].time));
+        let mut out = Emitter::default();
+        for act in &acts {
+            act.build(&tenant, &mut out);
+        }
+        assert_eq!(out.records.len(), acts.len());
+        assert!(out.records.iter().zip(&acts).all(|(r, a)| r.time == a.time));
     }
 
     #[test]
