@@ -216,12 +216,15 @@ pub fn simulate_to<W: Write>(
     simulate_counted(options, open).map(|(truth, files, _)| (truth, files))
 }
 
+/// The truth, the writers in format order, and the number of events written.
+pub type Counted<W> = (Truth, Vec<(String, W)>, u64);
+
 /// [`simulate_to`], also returning the number of events simulated (each counted once, however
 /// many formats wrote it).
 pub fn simulate_counted<W: Write>(
     options: &SimOptions,
     mut open: impl FnMut(&str) -> io::Result<W>,
-) -> io::Result<(Truth, Vec<(String, W)>, u64)> {
+) -> io::Result<Counted<W>> {
     let mut rng = StdRng::seed_from_u64(options.seed);
     let tenant = Tenant::generate(&mut rng, options.users);
     let days = options.days.max(1);
@@ -395,6 +398,9 @@ const SLICE: usize = 4096;
 /// them and their memory is reused).
 type Send<'a> = &'a mut dyn FnMut(Vec<record::SimRecord>) -> io::Result<Vec<record::SimRecord>>;
 
+/// Where the writer takes a day's slices, and `None` when the day is over.
+type Take<'a> = &'a mut dyn FnMut(usize, Option<&[record::SimRecord]>) -> io::Result<()>;
+
 /// Plays the background of each of `days` with `generate`, which hands each day's records
 /// in time-ordered slices, and passes them to `take` in day order, each day closed by `None`.
 ///
@@ -403,12 +409,7 @@ type Send<'a> = &'a mut dyn FnMut(Vec<record::SimRecord>) -> io::Result<Vec<reco
 /// the day's plan). The background's generator is the same single stream either way, so
 /// the bytes do not depend on the platform. In WebAssembly (no threads) the slices are
 /// written as they are made.
-fn pipeline<G>(
-    days: usize,
-    mut rng: StdRng,
-    generate: G,
-    take: &mut dyn FnMut(usize, Option<&[record::SimRecord]>) -> io::Result<()>,
-) -> io::Result<()>
+fn pipeline<G>(days: usize, mut rng: StdRng, generate: G, take: Take<'_>) -> io::Result<()>
 where
     G: Fn(usize, &mut StdRng, Send<'_>) -> io::Result<()> + Sync,
 {
