@@ -4,7 +4,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 use mailhound_simulator::record::Source;
 use mailhound_simulator::truth::TenantFacts;
-use mailhound_simulator::{SimOptions, request, simulate_to};
+use mailhound_simulator::{SimOptions, request, simulate_counted};
 use std::fs::File;
 use std::io::BufWriter;
 use std::path::PathBuf;
@@ -100,7 +100,7 @@ pub fn run(args: &SimulateArgs) -> Result<ExitCode> {
     let options = args.simulation.options()?;
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create {}", args.out.display()))?;
-    let (truth, files) = simulate_to(&options, |name| {
+    let (truth, files, events) = simulate_counted(&options, |name| {
         File::create(args.out.join(name)).map(|file| BufWriter::with_capacity(1 << 20, file))
     })
     .with_context(|| format!("cannot write into {}", args.out.display()))?;
@@ -111,6 +111,7 @@ pub fn run(args: &SimulateArgs) -> Result<ExitCode> {
             .unwrap_or_default();
         println!("wrote {} ({bytes} bytes)", path.display());
     }
+    println!("simulated {events} events");
     let path = args.out.join("truth.json");
     std::fs::write(&path, serde_json::to_string_pretty(&truth)? + "\n")
         .with_context(|| format!("cannot write {}", path.display()))?;

@@ -9,7 +9,9 @@
 //!
 //! Everything is a pure function of the options: the same seed and start give the same bytes
 //! on every platform, and the simulator never reads a clock or asks the OS for randomness.
-//! Output is streamed day by day, so a large tenant over many days needs memory for one day.
+//! Output is streamed: each day's background is planned as small acts (a few dozen bytes per
+//! record) and its records are built and written in time-ordered slices, so memory does not
+//! grow with the number of days, and a large tenant needs little more than its day's plan.
 
 pub mod egress;
 pub mod endpoint;
@@ -23,6 +25,7 @@ pub mod request;
 pub mod scenarios;
 pub mod scene;
 pub mod signin;
+mod stamp;
 pub mod sts;
 pub mod tenant;
 pub mod truth;
@@ -213,8 +216,20 @@ struct Output<W> {
 /// name; returns the truth and the writers, in format order.
 pub fn simulate_to<W: Write>(
     options: &SimOptions,
-    mut open: impl FnMut(&str) -> io::Result<W>,
+    open: impl FnMut(&str) -> io::Result<W>,
 ) -> io::Result<(Truth, Vec<(String, W)>)> {
+    simulate_counted(options, open).map(|(truth, files, _)| (truth, files))
+}
+
+/// The truth, the writers in format order, and the number of events written.
+pub type Counted<W> = (Truth, Vec<(String, W)>, u64);
+
+/// [`simulate_to`], also returning the number of events simulated (each counted once, however
+/// many formats wrote it).
+pub fn simulate_counted<W: Write>(
+    options: &SimOptions,
+    mut open: impl FnMut(&str) -> io::Result<W>,
+) -> io::Result<Counted<W>> {
     let mut rng = StdRng::seed_from_u64(options.seed);
     let tenant = Tenant::generate(&mut rng, options.users);
     let days = options.days.max(1);
@@ -281,22 +296,61 @@ pub fn simulate_to<W: Write>(
         });
     }
 
-    let mut write_day = |day: usize, mut records: Vec<record::SimRecord>| -> io::Result<()> {
-        records.append(&mut buckets[day]);
-        records.sort_by_key(|record| record.time);
-        for record in records {
-            write_record(&record, &mut outputs, &mut pending)?;
+    for bucket in &mut buckets {
+        bucket.sort_by_key(|record| record.time);
+    }
+    // The background arrives in time-ordered slices; the day's scenario records are merged
+    // in, each before the first background record later than it.
+    let mut cursor = 0;
+    let mut events = 0u64;
+    let mut take = |day: usize, slice: Option<&[record::SimRecord]>| -> io::Result<()> {
+        let bucket = &buckets[day];
+        match slice {
+            Some(records) => {
+                for record in records {
+                    while let Some(scenario) = bucket.get(cursor).filter(|r| r.time < record.time) {
+                        write_record(scenario, &mut outputs, &mut pending)?;
+                        cursor += 1;
+                    }
+                    write_record(record, &mut outputs, &mut pending)?;
+                }
+                events += records.len() as u64;
+            }
+            None => {
+                for scenario in &bucket[cursor..] {
+                    write_record(scenario, &mut outputs, &mut pending)?;
+                }
+                events += bucket.len() as u64;
+                cursor = 0;
+            }
         }
         Ok(())
     };
-    let background = |day: usize, rng: &mut StdRng| {
+    let background = |day: usize, rng: &mut StdRng, send: Send<'_>| {
         let midnight = options.start + Duration::days(day as i64);
-        let mut day_log = Emitter::default();
-        scenarios::background::play(rng, &tenant, midnight, &cast, &mut day_log);
-        scenarios::web_background::play(options.seed, &tenant, midnight, day as u64, &mut day_log);
-        day_log.records
+        let acts = scenarios::background::plan(rng, &tenant, midnight, &cast);
+        let mut web = Emitter::default();
+        scenarios::web_background::play(options.seed, &tenant, midnight, day as u64, &mut web);
+        web.records.sort_by_key(|record| record.time);
+        let mut web = web.records.into_iter().peekable();
+        let mut slice = Emitter {
+            records: Vec::with_capacity(SLICE),
+            tag: None,
+        };
+        for act in &acts {
+            while let Some(hit) = web.next_if(|hit| hit.time < act.time) {
+                slice.records.push(hit);
+            }
+            act.build(&tenant, &mut slice);
+            if slice.records.len() >= SLICE {
+                let full = std::mem::take(&mut slice.records);
+                slice.records = send(full)?;
+            }
+        }
+        slice.records.extend(web);
+        send(slice.records).map(drop)
     };
-    pipeline(days as usize, rng, background, &mut write_day)?;
+    pipeline(days as usize, rng, background, &mut take)?;
     let mut files = Vec::new();
     for mut output in outputs {
         output.writer.end(&mut output.sink)?;
@@ -315,7 +369,7 @@ pub fn simulate_to<W: Write>(
             .collect(),
         facts,
     };
-    Ok((truth, files))
+    Ok((truth, files, events))
 }
 
 /// Writes one record with every format of its source, and notes its ids and time in its
@@ -342,50 +396,77 @@ fn write_record<W: Write>(
     Ok(())
 }
 
-/// Plays the background of each of `days` with `generate` and hands it to `write`, in day
-/// order.
+/// Records per slice of background handed from the generator to the writer: small enough
+/// that a slice in flight costs a few megabytes, large enough that handing over is rare.
+const SLICE: usize = 4096;
+
+/// Where a day's generator hands its time-ordered slices; it gets back an empty vector to
+/// fill next (a written one, cleared, so that records are freed on the thread that made
+/// them and their memory is reused).
+type Send<'a> = &'a mut dyn FnMut(Vec<record::SimRecord>) -> io::Result<Vec<record::SimRecord>>;
+
+/// Where the writer takes a day's slices, and `None` when the day is over.
+type Take<'a> = &'a mut dyn FnMut(usize, Option<&[record::SimRecord]>) -> io::Result<()>;
+
+/// Plays the background of each of `days` with `generate`, which hands each day's records
+/// in time-ordered slices, and passes them to `take` in day order, each day closed by `None`.
 ///
-/// Natively, the next day is generated on a second thread while this one writes the
-/// previous day, so generation and serialisation overlap; at most two days of records are
-/// held. The background's generator is the same single stream either way, so the bytes do
-/// not depend on the platform. In WebAssembly (no threads) the days run one after the other.
-fn pipeline<G>(
-    days: usize,
-    mut rng: StdRng,
-    generate: G,
-    write: &mut dyn FnMut(usize, Vec<record::SimRecord>) -> io::Result<()>,
-) -> io::Result<()>
+/// Natively, a second thread generates while this one writes, a few slices ahead, so that
+/// generation and serialisation overlap and memory holds only the slices in flight (plus
+/// the day's plan). The background's generator is the same single stream either way, so
+/// the bytes do not depend on the platform. In WebAssembly (no threads) the slices are
+/// written as they are made.
+fn pipeline<G>(days: usize, mut rng: StdRng, generate: G, take: Take<'_>) -> io::Result<()>
 where
-    G: Fn(usize, &mut StdRng) -> Vec<record::SimRecord> + Sync,
+    G: Fn(usize, &mut StdRng, Send<'_>) -> io::Result<()> + Sync,
 {
     #[cfg(not(target_arch = "wasm32"))]
-    if days > 1 {
-        return std::thread::scope(|scope| {
-            // Capacity 0: the generator hands a day over only when the writer takes it,
-            // so one day is being written while the next is generated.
-            let (sender, receiver) = std::sync::mpsc::sync_channel(0);
+    {
+        std::thread::scope(|scope| {
+            let (sender, receiver) = std::sync::mpsc::sync_channel(4);
+            let (recycle, recycled) = std::sync::mpsc::sync_channel::<Vec<record::SimRecord>>(8);
             let generate = &generate;
             scope.spawn(move || {
+                let stopped = || io::Error::other("the writer stopped");
                 for day in 0..days {
-                    if sender.send(generate(day, &mut rng)).is_err() {
+                    let mut send = |records| {
+                        sender.send((day, Some(records))).map_err(|_| stopped())?;
+                        let mut next = recycled
+                            .try_recv()
+                            .unwrap_or_else(|_| Vec::with_capacity(SLICE));
+                        next.clear();
+                        Ok(next)
+                    };
+                    if generate(day, &mut rng, &mut send).is_err()
+                        || sender.send((day, None)).is_err()
+                    {
                         return; // The writer failed and stopped listening.
                     }
                 }
             });
-            for day in 0..days {
-                let records = receiver
-                    .recv()
-                    .map_err(|_| io::Error::other("the background generator stopped"))?;
-                write(day, records)?;
+            for (day, slice) in receiver {
+                take(day, slice.as_deref())?;
+                if let Some(records) = slice {
+                    // Back to the generator, which frees the records; dropped here when it
+                    // has enough.
+                    let _ = recycle.try_send(records);
+                }
             }
             Ok(())
-        });
+        })
     }
-    for day in 0..days {
-        let records = generate(day, &mut rng);
-        write(day, records)?;
+    #[cfg(target_arch = "wasm32")]
+    {
+        for day in 0..days {
+            generate(day, &mut rng, &mut |mut records| {
+                take(day, Some(&records))?;
+                records.clear();
+                Ok(records)
+            })?;
+            take(day, None)?;
+        }
+        Ok(())
     }
-    Ok(())
 }
 
 /// Whether the formats written carry what `need` relies on: every source it needs in at
@@ -480,39 +561,58 @@ mod tests {
     use super::*;
     use chrono::TimeZone;
 
-    /// A day of `n` records whose times come from the generator, so that the stream's order
-    /// shows in them.
-    fn day_of(day: usize, rng: &mut StdRng) -> Vec<record::SimRecord> {
+    /// A day of 50 records whose times come from the generator, so that the stream's order
+    /// shows in them, handed over in slices of 7.
+    fn day_of(day: usize, rng: &mut StdRng, send: Send<'_>) -> io::Result<()> {
         let midnight = Utc
             .with_ymd_and_hms(2025, 3, 4, 0, 0, 0)
             .single()
             .expect("valid")
             + Duration::days(day as i64);
-        (0..50)
+        let records: Vec<record::SimRecord> = (0..50)
             .map(|_| record::SimRecord {
                 time: midnight + Duration::seconds(rng.random_range(0..86_400)),
                 scenario: None,
                 body: record::Body::Audit(serde_json::Map::new()),
             })
-            .collect()
+            .collect();
+        for slice in records.chunks(7) {
+            send(slice.to_vec())?;
+        }
+        Ok(())
     }
 
     #[test]
     fn the_pipeline_hands_over_the_serial_days_in_order() {
         let mut serial_rng = StdRng::seed_from_u64(3);
-        let serial: Vec<Vec<record::SimRecord>> =
-            (0..6).map(|day| day_of(day, &mut serial_rng)).collect();
-        let mut seen = Vec::new();
-        pipeline(6, StdRng::seed_from_u64(3), day_of, &mut |day, records| {
-            seen.push((day, records.clone()));
+        let mut serial = Vec::new();
+        for _ in 0..6 {
+            let mut day = Vec::new();
+            day_of(0, &mut serial_rng, &mut |records| {
+                day.extend(records);
+                Ok(Vec::new())
+            })
+            .expect("collects");
+            serial.push(day);
+        }
+        let mut seen: Vec<(usize, Vec<record::SimRecord>, bool)> = Vec::new();
+        pipeline(6, StdRng::seed_from_u64(3), day_of, &mut |day, slice| {
+            match seen.last_mut() {
+                Some((last, records, false)) if *last == day => match slice {
+                    Some(slice) => records.extend_from_slice(slice),
+                    None => seen.last_mut().expect("open").2 = true,
+                },
+                _ => seen.push((day, slice.unwrap_or_default().to_vec(), false)),
+            }
             Ok(())
         })
         .expect("writes");
         assert_eq!(seen.len(), 6);
-        for (index, (day, records)) in seen.iter().enumerate() {
+        for (index, (day, records, closed)) in seen.iter().enumerate() {
             assert_eq!(*day, index);
-            let times: Vec<_> = records.iter().map(|r| r.time).collect();
-            let expected: Vec<_> = serial[index].iter().map(|r| r.time).collect();
+            assert!(closed, "day {day} is closed");
+            let times: Vec<_> = records.iter().map(|r| r.time.time()).collect();
+            let expected: Vec<_> = serial[index].iter().map(|r| r.time.time()).collect();
             assert_eq!(times, expected, "day {day}");
         }
     }
@@ -529,6 +629,9 @@ mod tests {
             }
         });
         assert_eq!(result.map_err(|e| e.to_string()), Err("disk full".into()));
-        assert_eq!(calls, 2);
+        assert_eq!(
+            calls, 10,
+            "8 slices and the end of day 0, then day 1's first slice"
+        );
     }
 }

@@ -46,11 +46,11 @@ pub fn failure_reason(code: u32) -> &'static str {
 
 /// Graph's time spelling: seven fractional digits and `Z`.
 pub fn graph_time(rng: &mut impl RngExt, time: DateTime<Utc>) -> String {
-    format!(
-        "{}.{:07}Z",
-        time.format("%Y-%m-%dT%H:%M:%S"),
-        rng.random_range(0..10_000_000u32)
-    )
+    let mut text = crate::stamp::seconds(time);
+    text.push('.');
+    crate::stamp::push_digits(&mut text, rng.random_range(0..10_000_000u32), 7);
+    text.push('Z');
+    text
 }
 
 /// The location of `place`.

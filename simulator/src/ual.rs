@@ -13,9 +13,6 @@ use chrono::{DateTime, Utc};
 use rand::RngExt;
 use serde_json::{Value, json};
 
-/// The audit-record time format: UTC, no zone designator, no fraction.
-const CREATION_TIME: &str = "%Y-%m-%dT%H:%M:%S";
-
 /// What every record of one simulated tenant shares.
 pub struct Context<'a> {
     /// The tenant.
@@ -55,10 +52,7 @@ impl Context<'_> {
     ) -> (String, serde_json::Map<String, Value>) {
         let id = ids::guid(rng);
         let mut record = serde_json::Map::new();
-        record.insert(
-            "CreationTime".into(),
-            json!(time.format(CREATION_TIME).to_string()),
-        );
+        record.insert("CreationTime".into(), json!(crate::stamp::seconds(time)));
         record.insert("Id".into(), json!(id));
         record.insert("Operation".into(), json!(operation));
         record.insert("OrganizationId".into(), json!(self.tenant.organization_id));

@@ -127,17 +127,18 @@ fn hashes(image: &str) -> String {
 type Fields = Vec<(&'static str, Value)>;
 
 /// Writes `fields` as a JSON object, in their order.
-fn write_object(out: &mut dyn Write, fields: &[(&'static str, Value)]) -> io::Result<()> {
-    out.write_all(b"{")?;
+fn write_object(out: &mut Vec<u8>, fields: &[(&'static str, Value)]) -> io::Result<()> {
+    out.push(b'{');
     for (index, (name, value)) in fields.iter().enumerate() {
         if index > 0 {
-            out.write_all(b",")?;
+            out.push(b',');
         }
         serde_json::to_writer(&mut *out, name)?;
-        out.write_all(b":")?;
+        out.push(b':');
         serde_json::to_writer(&mut *out, value)?;
     }
-    out.write_all(b"}")
+    out.push(b'}');
+    Ok(())
 }
 
 /// The NetBIOS domain of a machine (`CORP` parts skipped): `NORTHWIND` for
@@ -399,11 +400,14 @@ impl FormatWriter for EvtxJson {
             return Err(io::Error::other("not an endpoint event"));
         };
         let (system, data) = event(endpoint, record.time);
-        out.write_all(b"{\"Event\":{\"System\":")?;
-        write_object(out, &system)?;
-        out.write_all(b",\"EventData\":")?;
-        write_object(out, &data)?;
-        out.write_all(b"}}\n")?;
+        // One write per event: the pieces are appended to a buffer first.
+        let mut line = Vec::with_capacity(1024);
+        line.extend_from_slice(b"{\"Event\":{\"System\":");
+        write_object(&mut line, &system)?;
+        line.extend_from_slice(b",\"EventData\":");
+        write_object(&mut line, &data)?;
+        line.extend_from_slice(b"}}\n");
+        out.write_all(&line)?;
         Ok(record_id(endpoint))
     }
 }

@@ -22,7 +22,7 @@ impl FormatWriter for GraphSignins {
             return Err(io::Error::other("not a sign-in"));
         };
         self.separated.next(out, b",\n")?;
-        serde_json::to_writer(&mut *out, sign_in.as_ref())?;
+        super::write_json(out, sign_in.as_ref())?;
         Ok(sign_in.id.clone())
     }
 

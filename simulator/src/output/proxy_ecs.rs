@@ -11,7 +11,7 @@
 use super::digest::ephemeral_port;
 use super::{FormatWriter, WriterContext};
 use crate::record::{Body, SimRecord};
-use serde_json::{Map, Value, json};
+use serde::Serialize;
 use std::io::{self, Write};
 
 /// Writes proxy requests as ECS NDJSON.
@@ -47,6 +47,102 @@ fn full_url(scheme: &str, host: &str, port: u16, path: &str, query: &str) -> Str
     url
 }
 
+/// `Some(text)` unless it is empty: ECS leaves absent fields out.
+fn non_empty(text: &str) -> Option<&str> {
+    (!text.is_empty()).then_some(text)
+}
+
+// The document, borrowed from the request. Fields are in byte order of their names, the
+// order a JSON object of ECS fields is written in (`serde_json`'s maps sort their keys), so
+// that each line is one pass of plain appends rather than a tree of maps.
+
+#[derive(Serialize)]
+struct Document<'a> {
+    #[serde(rename = "@timestamp")]
+    timestamp: &'a str,
+    destination: Destination<'a>,
+    event: Event<'a>,
+    http: Http<'a>,
+    observer: Observer,
+    source: Endpoint<'a>,
+    url: Url<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    user: Option<Name<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    user_agent: Option<Original<'a>>,
+}
+
+#[derive(Serialize)]
+struct Destination<'a> {
+    domain: &'a str,
+    ip: &'a str,
+    port: u16,
+}
+
+#[derive(Serialize)]
+struct Event<'a> {
+    category: [&'static str; 2],
+    dataset: &'static str,
+    duration: u64,
+    id: &'a str,
+    kind: &'static str,
+    outcome: &'static str,
+    r#type: [&'static str; 1],
+}
+
+#[derive(Serialize)]
+struct Http<'a> {
+    request: Request<'a>,
+    response: Response<'a>,
+}
+
+#[derive(Serialize)]
+struct Request<'a> {
+    method: &'a str,
+}
+
+#[derive(Serialize)]
+struct Response<'a> {
+    bytes: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mime_type: Option<&'a str>,
+    status_code: u16,
+}
+
+#[derive(Serialize)]
+struct Observer {
+    product: &'static str,
+    r#type: &'static str,
+    vendor: &'static str,
+}
+
+#[derive(Serialize)]
+struct Endpoint<'a> {
+    ip: &'a str,
+    port: u16,
+}
+
+#[derive(Serialize)]
+struct Url<'a> {
+    domain: &'a str,
+    original: &'a str,
+    path: &'a str,
+    port: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    query: Option<&'a str>,
+    scheme: &'a str,
+}
+
+#[derive(Serialize)]
+struct Name<'a> {
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+struct Original<'a> {
+    original: &'a str,
+}
+
 impl FormatWriter for ProxyEcs {
     fn write(&mut self, record: &SimRecord, out: &mut dyn Write) -> io::Result<String> {
         let Body::Web(hit) = &record.body else {
@@ -58,59 +154,58 @@ impl FormatWriter for ProxyEcs {
             .time
             .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
         let port = ephemeral_port(&[hit.client_ip.as_bytes(), id.as_bytes()]);
-        let mut url = Map::new();
-        url.insert(
-            "original".into(),
-            full_url(&hit.scheme, &hit.host, hit.port, &hit.path, &hit.query).into(),
-        );
-        url.insert("scheme".into(), hit.scheme.clone().into());
-        url.insert("domain".into(), hit.host.clone().into());
-        url.insert("port".into(), hit.port.into());
-        url.insert("path".into(), hit.path.clone().into());
-        if !hit.query.is_empty() {
-            url.insert("query".into(), hit.query.clone().into());
-        }
-        let mut response = Map::new();
-        response.insert("status_code".into(), hit.status.into());
-        response.insert("bytes".into(), hit.bytes.into());
-        if !hit.content_type.is_empty() {
-            response.insert("mime_type".into(), hit.content_type.clone().into());
-        }
-        let mut document = Map::new();
-        document.insert("@timestamp".into(), stamp.into());
-        document.insert(
-            "event".into(),
-            json!({
-                "id": id,
-                "kind": "event",
-                "category": ["network", "web"],
-                "type": ["access"],
-                "outcome": if hit.status < 400 { "success" } else { "failure" },
-                "duration": hit.elapsed_ms * 1_000_000,
-                "dataset": "squid.access",
-            }),
-        );
-        document.insert("source".into(), json!({"ip": hit.client_ip, "port": port}));
-        document.insert(
-            "destination".into(),
-            json!({"ip": hit.server_ip, "port": hit.port, "domain": hit.host}),
-        );
-        document.insert("url".into(), Value::Object(url));
-        document.insert(
-            "http".into(),
-            json!({"request": {"method": hit.method}, "response": response}),
-        );
-        if !hit.user_agent.is_empty() {
-            document.insert("user_agent".into(), json!({"original": hit.user_agent}));
-        }
-        if !hit.username.is_empty() {
-            document.insert("user".into(), json!({"name": hit.username}));
-        }
-        document.insert(
-            "observer".into(),
-            json!({"vendor": "Squid", "product": "Squid", "type": "proxy"}),
-        );
-        serde_json::to_writer(&mut *out, &document)?;
+        let original = full_url(&hit.scheme, &hit.host, hit.port, &hit.path, &hit.query);
+        let document = Document {
+            timestamp: &stamp,
+            destination: Destination {
+                domain: &hit.host,
+                ip: &hit.server_ip,
+                port: hit.port,
+            },
+            event: Event {
+                category: ["network", "web"],
+                dataset: "squid.access",
+                duration: hit.elapsed_ms * 1_000_000,
+                id: &id,
+                kind: "event",
+                outcome: if hit.status < 400 {
+                    "success"
+                } else {
+                    "failure"
+                },
+                r#type: ["access"],
+            },
+            http: Http {
+                request: Request {
+                    method: &hit.method,
+                },
+                response: Response {
+                    bytes: hit.bytes,
+                    mime_type: non_empty(&hit.content_type),
+                    status_code: hit.status,
+                },
+            },
+            observer: Observer {
+                product: "Squid",
+                r#type: "proxy",
+                vendor: "Squid",
+            },
+            source: Endpoint {
+                ip: &hit.client_ip,
+                port,
+            },
+            url: Url {
+                domain: &hit.host,
+                original: &original,
+                path: &hit.path,
+                port: hit.port,
+                query: non_empty(&hit.query),
+                scheme: &hit.scheme,
+            },
+            user: non_empty(&hit.username).map(|name| Name { name }),
+            user_agent: non_empty(&hit.user_agent).map(|original| Original { original }),
+        };
+        super::write_json(out, &document)?;
         out.write_all(b"\n")?;
         Ok(id)
     }

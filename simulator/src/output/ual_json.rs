@@ -45,7 +45,7 @@ impl FormatWriter for ManagementJson {
         if self.array {
             self.separated.next(out, b",\n")?;
         }
-        serde_json::to_writer(&mut *out, audit)?;
+        super::write_json(out, audit)?;
         if !self.array {
             out.write_all(b"\n")?;
         }

@@ -9,7 +9,9 @@
 //!
 //! None of it may look like an attack: every failure is followed by a success from the same
 //! address, nobody moves, nobody sends in bursts, nobody changes rules. The driver writes it
-//! for every day of large runs, so it avoids allocating where a static string does.
+//! for every day of large runs, so a day is first drawn as a plan of small [`Act`]s (time,
+//! user, kind, a seed), sorted by time, and each record is built from its act only when the
+//! driver is about to write it.
 
 mod curve;
 mod sessions;
@@ -17,11 +19,13 @@ mod volume;
 
 use crate::egress;
 use crate::scene::{Cast, Emitter};
+use crate::signin;
 use crate::tenant::{Tenant, User};
 use crate::ual::{Context, spell_ip};
 use chrono::{DateTime, Duration, Utc};
-use rand::RngExt;
+use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
+use rand::{RngExt, SeedableRng};
 use sessions::Egress;
 
 /// The browser the audit log's sign-in records name.
@@ -71,7 +75,7 @@ const REPLIES: &[&str] = &[
     "RE: Expense report March",
 ];
 
-/// Plays one day for every user.
+/// Plays one day for every user: plans it, then builds every planned record, in time order.
 pub fn play(
     rng: &mut impl RngExt,
     tenant: &Tenant,
@@ -79,23 +83,141 @@ pub fn play(
     cast: &Cast,
     out: &mut Emitter,
 ) {
-    let context = Context { tenant };
+    for act in plan(rng, tenant, day, cast) {
+        act.build(tenant, out);
+    }
+}
+
+/// Draws one day of every user as small [`Act`]s sorted by time (ties in the order drawn).
+///
+/// The plan holds no record: each act carries the seed its records are built from
+/// ([`Act::build`]), so that a large tenant's day costs a few dozen bytes per record until
+/// the driver builds and writes the records one slice at a time.
+pub fn plan(rng: &mut impl RngExt, tenant: &Tenant, day: DateTime<Utc>, cast: &Cast) -> Vec<Act> {
     let end_of_day = day + Duration::days(1);
-    for user in &tenant.users {
+    let mut acts = Vec::with_capacity(tenant.users.len() * 64);
+    for (index, user) in tenant.users.iter().enumerate() {
         let away = cast.away_during(&user.upn, day, end_of_day);
-        play_user(rng, &context, user, day, out, |time| {
+        plan_user(rng, user, index as u32, day, &mut acts, |time| {
             !away || !cast.is_away(&user.upn, time)
         });
+    }
+    acts.sort_by_key(|act| act.time);
+    acts
+}
+
+/// What a planned act is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// The morning's mistyped password (50126).
+    Typo,
+    /// The morning's MFA interrupt (50074 or 50076).
+    Prompt(u32),
+    /// The morning's successful interactive sign-in.
+    SignedIn {
+        /// Whether Conditional Access asked for a second factor first.
+        mfa: bool,
+    },
+    /// The audit log's `UserLoggedIn` of the morning sign-in.
+    LoggedIn,
+    /// A silent token refresh by one of the [`sessions::REFRESHING`] apps.
+    Refresh(u8),
+    /// A `MailItemsAccessed` record.
+    Read,
+    /// A `Send` with this subject.
+    Send(&'static str),
+}
+
+/// One record of a user's day, drawn but not built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Act {
+    /// When it happens.
+    pub time: DateTime<Utc>,
+    /// The user's index in the tenant.
+    user: u32,
+    /// What it is.
+    kind: Kind,
+    /// Whether the morning sign-in came from Outlook for Windows rather than a browser.
+    desktop: bool,
+    /// Seed of the record's own random draws (ids, address spelling, sizes).
+    seed: u64,
+    /// Seed of the day's session id, shared by the morning sign-in and the refreshes.
+    session: u64,
+}
+
+impl Act {
+    /// Builds the act's record into `out`.
+    pub fn build(&self, tenant: &Tenant, out: &mut Emitter) {
+        let user = &tenant.users[self.user as usize];
+        let rng = &mut StdRng::seed_from_u64(self.seed);
+        let address = egress_of(user);
+        let ip = address.to_string();
+        let egress = Egress {
+            ip: &ip,
+            place: &user.home,
+        };
+        let session = || crate::ids::guid(&mut StdRng::seed_from_u64(self.session));
+        let context = Context { tenant };
+        match self.kind {
+            Kind::Typo | Kind::Prompt(_) | Kind::SignedIn { .. } => {
+                let mut sign_in = signin::sign_in(rng, user, self.time, egress.ip, egress.place);
+                if self.desktop {
+                    signin::by_app(&mut sign_in, &signin::OUTLOOK_DESKTOP);
+                }
+                match self.kind {
+                    Kind::Typo => signin::fail(&mut sign_in, 50126),
+                    Kind::Prompt(code) => {
+                        signin::fail(&mut sign_in, code);
+                        signin::require_mfa(&mut sign_in);
+                    }
+                    _ => {
+                        if self.kind == (Kind::SignedIn { mfa: true }) {
+                            signin::require_mfa(&mut sign_in);
+                        }
+                        sign_in.session_id = session();
+                    }
+                }
+                signin::emit(out, self.time, sign_in);
+            }
+            Kind::Refresh(app) => {
+                let app = sessions::REFRESHING[usize::from(app)];
+                let mut refresh =
+                    signin::token_refresh(rng, user, self.time, egress.ip, egress.place, app);
+                refresh.session_id = session();
+                signin::emit(out, self.time, refresh);
+            }
+            Kind::LoggedIn => {
+                let audit_ip = spell_ip(rng, address);
+                context.user_logged_in(rng, out, self.time, user, &audit_ip, BROWSER);
+            }
+            Kind::Read => {
+                let client_ip = spell_ip(rng, address);
+                context.mail_items_accessed(rng, out, self.time, user, &client_ip);
+            }
+            Kind::Send(subject) => {
+                let client_ip = spell_ip(rng, address);
+                context.send(rng, out, self.time, user, &client_ip, subject);
+            }
+        }
+    }
+}
+
+/// Where `user` works from: the office's NAT, or its VPN concentrator for remote workers.
+fn egress_of(user: &User) -> std::net::Ipv4Addr {
+    if works_remotely(user) {
+        egress::vpn_of(&user.home)
+    } else {
+        user.office_ip
     }
 }
 
 /// One user's day; `keep` says whether a record at a given time may be written.
-fn play_user(
+fn plan_user(
     rng: &mut impl RngExt,
-    context: &Context<'_>,
     user: &User,
+    index: u32,
     day: DateTime<Utc>,
-    out: &mut Emitter,
+    acts: &mut Vec<Act>,
     keep: impl Fn(DateTime<Utc>) -> bool,
 ) {
     let offset = user.home.utc_offset;
@@ -109,20 +231,24 @@ fn play_user(
     let Some(arrive) = arrive.filter(|time| keep(*time)) else {
         return;
     };
-    let address = if works_remotely(user) {
-        egress::vpn_of(&user.home)
-    } else {
-        user.office_ip
+    let session = rng.random();
+    let mut act = |rng: &mut dyn rand::Rng, time, kind, desktop| {
+        acts.push(Act {
+            time,
+            user: index,
+            kind,
+            desktop,
+            seed: rng.random(),
+            session,
+        });
     };
-    let ip = address.to_string();
-    let egress = Egress {
-        ip: &ip,
-        place: &user.home,
-    };
-    let (signed_in, session) = sessions::morning(rng, out, user, arrive, &egress);
-    let audit_ip = spell_ip(rng, address);
-    context.user_logged_in(rng, out, signed_in, user, &audit_ip, BROWSER);
-    sessions::refreshes(rng, out, user, &session, signed_in, leave, &egress, &keep);
+    let signed_in = sessions::morning(rng, arrive, |rng, time, kind, desktop| {
+        act(rng, time, kind, desktop)
+    });
+    act(rng, signed_in, Kind::LoggedIn, false);
+    sessions::refreshes(rng, signed_in, leave, &keep, |rng, time, app| {
+        act(rng, time, Kind::Refresh(app), false)
+    });
 
     // Reads and sends on the day's curve, never before the user signed in.
     let after_sign_in = |rng: &mut dyn rand::Rng, second: i64| {
@@ -132,8 +258,7 @@ fn play_user(
     for _ in 0..volume::draw(rng, volume::reads(user.role)) {
         let second = curve::busy_second(rng);
         if let Some(time) = after_sign_in(rng, second).filter(|t| keep(*t)) {
-            let client_ip = spell_ip(rng, address);
-            context.mail_items_accessed(rng, out, time, user, &client_ip);
+            act(rng, time, Kind::Read, false);
         }
     }
     for _ in 0..volume::draw(rng, volume::sends(user.role)) {
@@ -145,8 +270,7 @@ fn play_user(
                 SUBJECTS
             };
             let subject = list.choose(rng).copied().unwrap_or(SUBJECTS[0]);
-            let client_ip = spell_ip(rng, address);
-            context.send(rng, out, time, user, &client_ip, subject);
+            act(rng, time, Kind::Send(subject), false);
         }
     }
 }
@@ -291,6 +415,52 @@ mod tests {
                 vec![vpn.as_str()]
             );
         }
+    }
+
+    #[test]
+    fn failures_and_refreshes_share_the_address_and_the_session_of_the_morning() {
+        let mut rng = StdRng::seed_from_u64(9);
+        let tenant = Tenant::generate(&mut rng, 80);
+        let out = day_of(&tenant, &Cast::default(), 10);
+        let mut sessions: BTreeMap<&str, std::collections::BTreeSet<&str>> = BTreeMap::new();
+        let mut addresses: BTreeMap<&str, std::collections::BTreeSet<&str>> = BTreeMap::new();
+        let mut failures = 0;
+        for record in &out.records {
+            if let Body::SignIn(s) = &record.body {
+                let user = s.user_principal_name.as_str();
+                addresses.entry(user).or_default().insert(&s.ip_address);
+                if s.status.error_code == 0 {
+                    sessions.entry(user).or_default().insert(&s.session_id);
+                } else {
+                    failures += 1;
+                    assert!(s.is_interactive);
+                }
+            }
+        }
+        assert!(failures > 0, "some mornings start with a typo or a prompt");
+        assert_eq!(sessions.len(), 80);
+        assert!(
+            sessions.values().all(|ids| ids.len() == 1),
+            "one session a day"
+        );
+        assert!(
+            addresses.values().all(|ips| ips.len() == 1),
+            "one egress a day"
+        );
+    }
+
+    #[test]
+    fn a_plan_is_sorted_and_builds_one_record_per_act() {
+        let mut rng = StdRng::seed_from_u64(3);
+        let tenant = Tenant::generate(&mut rng, 30);
+        let acts = plan(&mut rng, &tenant, midnight(), &Cast::default());
+        assert!(acts.windows(2).all(|pair| pair[0].time <= pair[1].time));
+        let mut out = Emitter::default();
+        for act in &acts {
+            act.build(&tenant, &mut out);
+        }
+        assert_eq!(out.records.len(), acts.len());
+        assert!(out.records.iter().zip(&acts).all(|(r, a)| r.time == a.time));
     }
 
     #[test]
