@@ -35,8 +35,7 @@ fn each_member<'a>(
         return Err(invalid_type(raw, name, "an object"));
     }
     let mut members = Members::new(raw.text).map_err(scan_error(name))?;
-    while members.advance().map_err(scan_error(name))? {
-        let (key, value) = (members.key(), members.value());
+    while let Some((key, value)) = members.next().map_err(scan_error(name))? {
         each(&key.name(), value)?;
     }
     Ok(())

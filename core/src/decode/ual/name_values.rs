@@ -108,8 +108,7 @@ fn each_pair<'a>(
         }
         Kind::Object => {
             let mut members = Members::new(raw.text).map_err(scan_error)?;
-            while members.advance().map_err(scan_error)? {
-                let (key, value) = (members.key(), members.value());
+            while let Some((key, value)) = members.next().map_err(scan_error)? {
                 let value = lenient(value, name)?
                     .map(|value| value.0)
                     .unwrap_or_default();

@@ -190,8 +190,7 @@ pub fn read_record_into<'a>(bytes: &'a [u8], record: &mut AuditRecord<'a>) -> Re
 
 fn read_members<'a>(json: &'a str, record: &mut AuditRecord<'a>) -> Result<(), String> {
     let mut members = Members::new(json).map_err(|error| error.to_string())?;
-    while members.advance().map_err(|error| error.to_string())? {
-        let (key, value) = (members.key(), members.value());
+    while let Some((key, value)) = members.next().map_err(|error| error.to_string())? {
         let name = key.name();
         let r = &mut *record;
         match name.as_ref() {

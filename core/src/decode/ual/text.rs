@@ -5,7 +5,16 @@
 //! is `None`, an address is bare, a list is a list.
 
 /// The text trimmed, or `None` when nothing is left.
+///
+/// Most values have nothing to trim: when both end bytes are printable ASCII (never
+/// whitespace, ASCII or Unicode) the text is returned as is, without a character search.
+#[inline]
 pub fn non_blank(text: &str) -> Option<&str> {
+    let printable = |byte: Option<&u8>| byte.is_some_and(|&byte| byte > b' ' && byte < 0x7f);
+    let bytes = text.as_bytes();
+    if printable(bytes.first()) && printable(bytes.last()) {
+        return Some(text);
+    }
     Some(text.trim()).filter(|text| !text.is_empty())
 }
 
@@ -16,7 +25,22 @@ pub fn owned(text: Option<&str>) -> Option<String> {
 
 /// A case-folded copy of a non-blank identity (UPN, mailbox, address).
 pub fn case_folded(text: Option<&str>) -> Option<String> {
-    text.and_then(non_blank).map(str::to_lowercase)
+    text.and_then(non_blank).map(lowercase)
+}
+
+/// `str::to_lowercase`, with the common cases first: ASCII text is folded byte by byte
+/// (the same result), and copied as is when it has no upper-case letter.
+#[inline]
+fn lowercase(text: &str) -> String {
+    let bytes = text.as_bytes();
+    if !bytes.is_ascii() {
+        return text.to_lowercase();
+    }
+    if bytes.iter().any(u8::is_ascii_uppercase) {
+        text.to_ascii_lowercase()
+    } else {
+        text.to_owned()
+    }
 }
 
 /// The address without an `smtp:` / `SMTP:` prefix.
@@ -63,6 +87,28 @@ mod tests {
             case_folded(Some(" JDoe@Contoso.com ")).as_deref(),
             Some("jdoe@contoso.com")
         );
+        assert_eq!(non_blank("\u{a0}x\u{2003}"), Some("x"), "Unicode spaces");
+        assert_eq!(non_blank("é "), Some("é"));
+        assert_eq!(non_blank("a b"), Some("a b"));
+        assert_eq!(non_blank(""), None);
+    }
+
+    #[test]
+    fn case_folding_agrees_with_unicode_lowercase() {
+        for text in [
+            "jdoe@contoso.com",
+            "JDoe@Contoso.COM",
+            "ÄNNE@Müller.example",
+            "İSTANBUL@x.example",
+            "ΣΊΣΥΦΟΣ",
+            "a",
+        ] {
+            assert_eq!(
+                case_folded(Some(text)).as_deref(),
+                Some(text.to_lowercase().as_str()),
+                "{text}"
+            );
+        }
     }
 
     #[test]
