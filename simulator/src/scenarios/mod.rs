@@ -159,9 +159,6 @@ pub fn ip_entity(ip: impl ToString) -> TruthEntity {
 
 /// `count` scaled by a scenario's intensity (1.0 plays it as drawn), at least one.
 pub fn scaled(count: usize, intensity: f64) -> usize {
-    if intensity == 1.0 {
-        return count;
-    }
     ((count as f64) * intensity).round().max(1.0) as usize
 }
 
