@@ -1,22 +1,24 @@
 //! Writes a large export for whole-process memory and throughput runs, streaming it to disk
 //! (never holding it): `bigfile FORM MEGABYTES PATH`, FORM one of `ual-ndjson` (the
-//! simulator's audit mix, one record per line), `ual-array` (the same as one JSON array) or
+//! simulator's audit mix, one record per line), `ual-array` (the same as one JSON array), `mixed` (the full-scan mix of
+//! audit records and Graph sign-ins, one per line) or
 //! `azure-monitor` (sign-ins in one huge `{"records":[...]}` document).
 
-use mailhound_benches::audit_records;
 use mailhound_benches::corpus::from_fixture;
+use mailhound_benches::{audit_records, mixed_records};
 use std::io::{BufWriter, Write};
 
 fn main() -> std::io::Result<()> {
     let args: Vec<String> = std::env::args().collect();
     let [_, form, megabytes, path] = args.as_slice() else {
-        eprintln!("usage: bigfile ual-ndjson|ual-array|azure-monitor MEGABYTES PATH");
+        eprintln!("usage: bigfile ual-ndjson|ual-array|mixed|azure-monitor MEGABYTES PATH");
         std::process::exit(2);
     };
     let target: u64 = megabytes.parse::<u64>().unwrap_or(1024) << 20;
     let (prefix, separator, suffix, templates): (&str, &str, &str, Vec<String>) =
         match form.as_str() {
             "ual-ndjson" => ("", "\n", "\n", audit_records(2000)),
+            "mixed" => ("", "\n", "\n", mixed_records(2000)),
             "ual-array" => ("[\n", ",\n", "\n]\n", audit_records(2000)),
             "azure-monitor" => {
                 let corpus = String::from_utf8_lossy(&from_fixture(
