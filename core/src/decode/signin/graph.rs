@@ -8,7 +8,7 @@
 use super::fields::{Fields, Names, first, first_named, to_outcome};
 use super::lenient::{Embedded, Flag};
 use super::nested::{Location, Status, text};
-use super::{log, parse};
+use super::{log, rejection};
 use crate::decode::Outcome;
 use crate::decode::lenient::LenientText;
 use crate::input::format::JsonShape;
@@ -18,47 +18,47 @@ use serde::Deserialize;
 #[derive(Debug, Default, Deserialize)]
 pub struct RawSignIn<'a> {
     #[serde(borrow)]
-    id: Option<LenientText<'a>>,
+    pub(super) id: Option<LenientText<'a>>,
     #[serde(rename = "createdDateTime", borrow)]
-    created_date_time: Option<LenientText<'a>>,
+    pub(super) created_date_time: Option<LenientText<'a>>,
     #[serde(rename = "userPrincipalName", borrow)]
-    user_principal_name: Option<LenientText<'a>>,
+    pub(super) user_principal_name: Option<LenientText<'a>>,
     #[serde(rename = "signInIdentifier", borrow)]
-    sign_in_identifier: Option<LenientText<'a>>,
+    pub(super) sign_in_identifier: Option<LenientText<'a>>,
     #[serde(rename = "ipAddress", borrow)]
-    ip_address: Option<LenientText<'a>>,
+    pub(super) ip_address: Option<LenientText<'a>>,
     #[serde(borrow, default)]
-    status: Embedded<Status<'a>>,
+    pub(super) status: Embedded<Status<'a>>,
     #[serde(rename = "appDisplayName", borrow)]
-    app_display_name: Option<LenientText<'a>>,
+    pub(super) app_display_name: Option<LenientText<'a>>,
     #[serde(rename = "appId", borrow)]
-    app_id: Option<LenientText<'a>>,
+    pub(super) app_id: Option<LenientText<'a>>,
     #[serde(rename = "resourceDisplayName", borrow)]
-    resource_display_name: Option<LenientText<'a>>,
+    pub(super) resource_display_name: Option<LenientText<'a>>,
     #[serde(rename = "clientAppUsed", borrow)]
-    client_app_used: Option<LenientText<'a>>,
+    pub(super) client_app_used: Option<LenientText<'a>>,
     #[serde(rename = "authenticationProtocol", borrow)]
-    authentication_protocol: Option<LenientText<'a>>,
+    pub(super) authentication_protocol: Option<LenientText<'a>>,
     #[serde(rename = "userAgent", borrow)]
-    user_agent: Option<LenientText<'a>>,
+    pub(super) user_agent: Option<LenientText<'a>>,
     #[serde(rename = "riskLevelDuringSignIn", borrow)]
-    risk_level_during_sign_in: Option<LenientText<'a>>,
+    pub(super) risk_level_during_sign_in: Option<LenientText<'a>>,
     #[serde(rename = "riskLevelAggregated", borrow)]
-    risk_level_aggregated: Option<LenientText<'a>>,
+    pub(super) risk_level_aggregated: Option<LenientText<'a>>,
     #[serde(rename = "riskState", borrow)]
-    risk_state: Option<LenientText<'a>>,
+    pub(super) risk_state: Option<LenientText<'a>>,
     #[serde(rename = "isInteractive", default)]
-    is_interactive: Flag,
+    pub(super) is_interactive: Flag,
     #[serde(rename = "isRisky", default)]
-    is_risky: Flag,
+    pub(super) is_risky: Flag,
     #[serde(borrow, default)]
-    location: Embedded<Location<'a>>,
+    pub(super) location: Embedded<Location<'a>>,
     #[serde(rename = "correlationId", borrow)]
-    correlation_id: Option<LenientText<'a>>,
+    pub(super) correlation_id: Option<LenientText<'a>>,
     #[serde(rename = "sessionId", borrow)]
-    session_id: Option<LenientText<'a>>,
+    pub(super) session_id: Option<LenientText<'a>>,
     #[serde(rename = "signInEventTypes", borrow)]
-    sign_in_event_types: Option<Vec<LenientText<'a>>>,
+    pub(super) sign_in_event_types: Option<Vec<LenientText<'a>>>,
 }
 
 /// Field names a rejection of a Graph sign-in cites.
@@ -71,9 +71,11 @@ const NAMES: Names = Names {
 /// Decodes one Graph `signIn`; `None` when the object has no `createdDateTime` (it is not
 /// one) and the shape was not forced.
 pub fn decode_graph(bytes: &[u8], forced: bool) -> Option<Outcome> {
-    let raw: RawSignIn<'_> = match parse(bytes, JsonShape::GraphSignin, forced) {
+    let raw: RawSignIn<'_> = match super::graph_members::read(bytes) {
         Ok(raw) => raw,
-        Err(reason) => return reason.map(Outcome::Rejected),
+        Err(error) => {
+            return rejection(bytes, JsonShape::GraphSignin, forced, error).map(Outcome::Rejected);
+        }
     };
     if !forced && raw.created_date_time.is_none() {
         return None;

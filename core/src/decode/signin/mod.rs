@@ -23,6 +23,7 @@ pub mod country;
 pub mod ecs;
 pub mod fields;
 pub mod graph;
+pub mod graph_members;
 pub mod lenient;
 pub mod log;
 pub mod nested;
@@ -49,14 +50,23 @@ fn parse<'a, T: Deserialize<'a>>(
     shape: JsonShape,
     forced: bool,
 ) -> Result<T, Option<String>> {
-    serde_json::from_slice(bytes).map_err(|error| {
-        let ours = forced
-            || probe_keys(bytes)
-                .ok()
-                .and_then(|keys| JsonShape::classify(&keys))
-                == Some(shape);
-        ours.then(|| format!("invalid `{}` sign-in: {error}", shape.name()))
-    })
+    serde_json::from_slice(bytes).map_err(|error| rejection(bytes, shape, forced, error))
+}
+
+/// Why a record that could not be read is rejected, when it is a sign-in of `shape` (forced,
+/// or recognised by its keys); `None` when it is some other record.
+fn rejection(
+    bytes: &[u8],
+    shape: JsonShape,
+    forced: bool,
+    error: impl std::fmt::Display,
+) -> Option<String> {
+    let ours = forced
+        || probe_keys(bytes)
+            .ok()
+            .and_then(|keys| JsonShape::classify(&keys))
+            == Some(shape);
+    ours.then(|| format!("invalid `{}` sign-in: {error}", shape.name()))
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
