@@ -15,35 +15,74 @@
 
 use super::fields::{Names, first_named, log_of, to_outcome};
 use super::graph::RawSignIn;
+use super::graph_members;
 use super::nested::text;
-use super::parse;
+use super::rejection;
 use crate::decode::Outcome;
 use crate::decode::lenient::LenientText;
+use crate::decode::ual::scan::{Kind, Members};
+use crate::decode::ual::values::lenient;
 use crate::input::format::JsonShape;
 use serde::Deserialize;
-use serde::de::IgnoredAny;
 
 /// The envelope fields the mapping reads.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default)]
 struct RawRecord<'a> {
-    #[serde(borrow)]
     time: Option<LenientText<'a>>,
-    #[serde(borrow)]
     category: Option<LenientText<'a>>,
-    #[serde(rename = "operationName")]
-    operation_name: Option<IgnoredAny>,
-    #[serde(rename = "resultType", borrow)]
+    /// `operationName` is present (its value is not read).
+    operation_name: bool,
     result_type: Option<LenientText<'a>>,
-    #[serde(rename = "resultDescription", borrow)]
     result_description: Option<LenientText<'a>>,
-    #[serde(rename = "callerIpAddress", borrow)]
     caller_ip_address: Option<LenientText<'a>>,
-    #[serde(rename = "correlationId", borrow)]
     correlation_id: Option<LenientText<'a>>,
-    #[serde(borrow)]
     location: Option<LenientText<'a>>,
-    #[serde(borrow)]
     properties: Option<RawSignIn<'a>>,
+}
+
+impl<'a> RawRecord<'a> {
+    /// Reads the envelope with the member scanner, and `properties` as a Graph sign-in
+    /// ([`super::graph_members`]); every other member is skipped unread.
+    fn read(bytes: &'a [u8]) -> Result<Self, String> {
+        let text = std::str::from_utf8(bytes)
+            .map_err(|error| format!("not UTF-8 at byte {}", error.valid_up_to()))?;
+        let mut raw = RawRecord::default();
+        let mut members = Members::new(text).map_err(|error| error.to_string())?;
+        while let Some((key, value)) = members.next().map_err(|error| error.to_string())? {
+            let name = key.name();
+            let slot = match name.as_ref() {
+                "time" => &mut raw.time,
+                "category" => &mut raw.category,
+                "resultType" => &mut raw.result_type,
+                "resultDescription" => &mut raw.result_description,
+                "callerIpAddress" => &mut raw.caller_ip_address,
+                "correlationId" => &mut raw.correlation_id,
+                "location" => &mut raw.location,
+                "operationName" => {
+                    raw.operation_name |= value.kind != Kind::Null;
+                    continue;
+                }
+                "properties" => {
+                    if raw.properties.is_some() {
+                        return Err("duplicate field `properties`".into());
+                    }
+                    if value.kind != Kind::Null {
+                        raw.properties = Some(
+                            graph_members::read_text(value.text)
+                                .map_err(|reason| format!("field `properties`: {reason}"))?,
+                        );
+                    }
+                    continue;
+                }
+                _ => continue,
+            };
+            if slot.is_some() {
+                return Err(format!("duplicate field `{name}`"));
+            }
+            *slot = lenient(value, &name)?;
+        }
+        Ok(raw)
+    }
 }
 
 /// Only the category, to tell a record of another log apart when its `properties` do not fit.
@@ -63,13 +102,14 @@ const NAMES: Names = Names {
 /// Decodes one Azure Monitor record; `None` when it has no `properties` or none of
 /// `operationName`, `category`, `resultType` (it is not one) and the shape was not forced.
 pub fn decode_azure_monitor(bytes: &[u8], forced: bool) -> Option<Outcome> {
-    let raw: RawRecord<'_> = match parse(bytes, JsonShape::AzureMonitorSignin, forced) {
+    let raw = match RawRecord::read(bytes) {
         Ok(raw) => raw,
-        Err(None) => return None,
-        Err(Some(reason)) => return Some(other_log(bytes).unwrap_or(Outcome::Rejected(reason))),
+        Err(error) => {
+            return rejection(bytes, JsonShape::AzureMonitorSignin, forced, error)
+                .map(|reason| other_log(bytes).unwrap_or(Outcome::Rejected(reason)));
+        }
     };
-    let envelope =
-        raw.operation_name.is_some() || raw.category.is_some() || raw.result_type.is_some();
+    let envelope = raw.operation_name || raw.category.is_some() || raw.result_type.is_some();
     if !forced && (raw.properties.is_none() || !envelope) {
         return None;
     }

@@ -10,8 +10,9 @@
 //! members (`status`, `location`, `signInEventTypes`, the flags) are still read by their serde
 //! types, from their own text, so that both readings of a member agree.
 //!
-//! The view is the same [`RawSignIn`] serde fills for Azure Monitor's `properties`; a member
-//! given twice is an error, as it is for serde.
+//! The view is [`RawSignIn`], which serde can also fill; a member given twice is an error, as
+//! it is for serde. Azure Monitor records ([`super::azure_monitor`]) read their `properties`
+//! with it too.
 
 use super::graph::RawSignIn;
 use super::lenient::{Embedded, Flag};
@@ -23,6 +24,11 @@ use serde::Deserialize;
 pub fn read(bytes: &[u8]) -> Result<RawSignIn<'_>, String> {
     let text = std::str::from_utf8(bytes)
         .map_err(|error| format!("not UTF-8 at byte {}", error.valid_up_to()))?;
+    read_text(text)
+}
+
+/// Reads a Graph sign-in from JSON text (an Azure Monitor record's `properties`).
+pub fn read_text(text: &str) -> Result<RawSignIn<'_>, String> {
     let mut raw = RawSignIn::default();
     let mut members = Members::new(text).map_err(|error| error.to_string())?;
     while let Some((key, value)) = members.next().map_err(|error| error.to_string())? {
