@@ -10,10 +10,14 @@
 use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use std::net::{IpAddr, Ipv6Addr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// Parses a client address as exports write it; `None` for empty or unparseable text.
 pub fn parse_client_ip(text: &str) -> Option<IpAddr> {
+    // Most addresses are bare IPv4: read those without the searches below.
+    if let Ok(v4) = text.parse::<Ipv4Addr>() {
+        return Some(IpAddr::V4(v4));
+    }
     let text = text.trim();
     if text.is_empty() || text == "-" {
         return None;

@@ -610,11 +610,19 @@ impl<'a> Key<'a> {
 
     /// The key: borrowed, or unescaped when written with escapes. A key whose escapes are
     /// invalid is kept as written, and matches no name.
-    #[inline]
+    #[inline(always)]
     pub fn name(&self) -> Cow<'a, str> {
         if !self.escaped {
             return Cow::Borrowed(self.raw);
         }
+        self.unescaped()
+    }
+
+    /// The rare key written with escapes, kept out of line so that [`Key::name`] inlines to
+    /// a borrow.
+    #[cold]
+    #[inline(never)]
+    fn unescaped(&self) -> Cow<'a, str> {
         match serde_json::from_str::<String>(&format!("\"{}\"", self.raw)) {
             Ok(name) => Cow::Owned(name),
             Err(_) => Cow::Borrowed(self.raw),
