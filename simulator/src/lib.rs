@@ -381,11 +381,14 @@ fn write_record<W: Write>(
 ) -> io::Result<()> {
     let source = record.source();
     for output in outputs.iter_mut().filter(|o| o.spec.source == source) {
-        let id = output.writer.write(record, &mut output.sink)?;
-        if let Some(tag) = record.scenario {
-            let scenario = &mut pending[usize::from(tag)];
-            scenario.records.push(id);
-            scenario.files.insert(output.spec.file.to_owned());
+        match record.scenario {
+            Some(tag) => {
+                let id = output.writer.write(record, &mut output.sink)?;
+                let scenario = &mut pending[usize::from(tag)];
+                scenario.records.push(id);
+                scenario.files.insert(output.spec.file.to_owned());
+            }
+            None => output.writer.write_uncited(record, &mut output.sink)?,
         }
     }
     if let Some(tag) = record.scenario {

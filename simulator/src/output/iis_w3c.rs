@@ -51,6 +51,11 @@ fn value(text: &str) -> String {
 
 impl FormatWriter for IisW3c {
     fn write(&mut self, record: &SimRecord, out: &mut dyn Write) -> io::Result<String> {
+        self.write_uncited(record, out)?;
+        Ok(format!("{}:{}", self.file, self.line))
+    }
+
+    fn write_uncited(&mut self, record: &SimRecord, out: &mut dyn Write) -> io::Result<()> {
         let Body::Web(hit) = &record.body else {
             return Err(io::Error::other("not a web request"));
         };
@@ -82,8 +87,7 @@ impl FormatWriter for IisW3c {
             hit.win32_status,
             hit.elapsed_ms,
         );
-        self.line(out, &text)?;
-        Ok(format!("{}:{}", self.file, self.line))
+        self.line(out, &text)
     }
 }
 

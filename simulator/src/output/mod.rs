@@ -22,6 +22,7 @@ mod evtx;
 mod graph_audit;
 mod graph_signin;
 mod iis_w3c;
+mod json;
 mod portal_csv;
 mod portal_csv_older;
 mod portal_json;
@@ -33,6 +34,7 @@ mod sentinel_csv;
 mod sentinel_json;
 mod sentinel_row;
 mod signin_fields;
+mod signin_json;
 mod squid;
 mod ual_json;
 mod web_url;
@@ -62,6 +64,12 @@ pub trait FormatWriter {
 
     /// Writes one record of this writer's source; returns the id the engine cites for it.
     fn write(&mut self, record: &SimRecord, out: &mut dyn Write) -> io::Result<String>;
+
+    /// Writes one record nobody will cite (background activity): as [`FormatWriter::write`],
+    /// but without the id, which writers of large outputs need not spell out.
+    fn write_uncited(&mut self, record: &SimRecord, out: &mut dyn Write) -> io::Result<()> {
+        self.write(record, out).map(drop)
+    }
 
     /// Writes what comes after the last record.
     fn end(&mut self, _out: &mut dyn Write) -> io::Result<()> {

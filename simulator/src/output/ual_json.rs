@@ -39,6 +39,14 @@ impl FormatWriter for ManagementJson {
     }
 
     fn write(&mut self, record: &SimRecord, out: &mut dyn Write) -> io::Result<String> {
+        self.write_uncited(record, out)?;
+        let Body::Audit(audit) = &record.body else {
+            return Err(io::Error::other("not an audit record"));
+        };
+        Ok(text(audit, "Id").to_owned())
+    }
+
+    fn write_uncited(&mut self, record: &SimRecord, out: &mut dyn Write) -> io::Result<()> {
         let Body::Audit(audit) = &record.body else {
             return Err(io::Error::other("not an audit record"));
         };
@@ -49,7 +57,7 @@ impl FormatWriter for ManagementJson {
         if !self.array {
             out.write_all(b"\n")?;
         }
-        Ok(text(audit, "Id").to_owned())
+        Ok(())
     }
 
     fn end(&mut self, out: &mut dyn Write) -> io::Result<()> {
