@@ -22,6 +22,7 @@ pub mod output;
 pub mod record;
 pub mod report;
 pub mod request;
+pub mod routine;
 pub mod scenarios;
 pub mod scene;
 pub mod signin;

@@ -28,6 +28,7 @@ mod portal_csv_older;
 mod portal_json;
 mod proxy_ecs;
 mod purview_csv;
+mod routine_json;
 mod search_csv;
 mod search_json;
 mod sentinel_csv;
@@ -42,6 +43,7 @@ mod winlogbeat;
 
 use crate::record::{Body, Detail, SimRecord, Source};
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 /// What a writer may need to know about the run.
@@ -330,12 +332,13 @@ pub fn write_json<T: serde::Serialize + ?Sized>(out: &mut dyn Write, value: &T) 
     })
 }
 
-/// The audit record a writer of the audit log was given.
-pub fn audit(record: &SimRecord) -> io::Result<&Map<String, Value>> {
-    match &record.body {
-        Body::Audit(audit) => Ok(audit),
-        _ => Err(io::Error::other("not an audit record")),
-    }
+/// The audit record a writer of the audit log was given, as the Management Activity API's
+/// object (built on demand for the background's typed records).
+pub fn audit(record: &SimRecord) -> io::Result<Cow<'_, Map<String, Value>>> {
+    record
+        .body
+        .audit()
+        .ok_or_else(|| io::Error::other("not an audit record"))
 }
 
 /// The sign-in a writer of the sign-in log was given.
