@@ -206,11 +206,29 @@ struct Pending {
     last: Option<DateTime<Utc>>,
 }
 
-/// One open output: its format, its writer and where it writes.
+/// One open output: its format, its writer, the bytes written but not yet handed on, and
+/// where they go.
 struct Output<W> {
     spec: &'static FormatSpec,
     writer: Box<dyn FormatWriter>,
+    pending: Vec<u8>,
     sink: W,
+}
+
+/// Bytes an output collects before handing them to its sink in one write: at least the
+/// capacity of the buffered file writers the command line opens (1 MiB), which pass a write
+/// that large straight to the file instead of copying it into their buffer first.
+const CHUNK: usize = 1 << 20;
+
+impl<W: Write> Output<W> {
+    /// Hands the collected bytes on once there are a chunk's worth.
+    fn hand_on_when_full(&mut self) -> io::Result<()> {
+        if self.pending.len() >= CHUNK {
+            self.sink.write_all(&self.pending)?;
+            self.pending.clear();
+        }
+        Ok(())
+    }
 }
 
 /// Runs the simulation, streaming each output file into the writer `open` returns for its
@@ -244,9 +262,10 @@ pub fn simulate_counted<W: Write>(
         let mut output = Output {
             spec,
             writer: (spec.make)(&context),
+            pending: Vec::with_capacity(CHUNK + CHUNK / 4),
             sink: open(spec.file)?,
         };
-        output.writer.begin(&mut output.sink)?;
+        output.writer.begin(&mut output.pending)?;
         outputs.push(output);
     }
 
@@ -354,7 +373,8 @@ pub fn simulate_counted<W: Write>(
     pipeline(days as usize, rng, background, &mut take)?;
     let mut files = Vec::new();
     for mut output in outputs {
-        output.writer.end(&mut output.sink)?;
+        output.writer.end(&mut output.pending)?;
+        output.sink.write_all(&output.pending)?;
         output.sink.flush()?;
         files.push((output.spec.file.to_owned(), output.sink));
     }
@@ -384,13 +404,14 @@ fn write_record<W: Write>(
     for output in outputs.iter_mut().filter(|o| o.spec.source == source) {
         match record.scenario {
             Some(tag) => {
-                let id = output.writer.write(record, &mut output.sink)?;
+                let id = output.writer.write(record, &mut output.pending)?;
                 let scenario = &mut pending[usize::from(tag)];
                 scenario.records.push(id);
                 scenario.files.insert(output.spec.file.to_owned());
             }
-            None => output.writer.write_uncited(record, &mut output.sink)?,
+            None => output.writer.write_uncited(record, &mut output.pending)?,
         }
+        output.hand_on_when_full()?;
     }
     if let Some(tag) = record.scenario {
         let scenario = &mut pending[usize::from(tag)];
