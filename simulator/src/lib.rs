@@ -22,6 +22,7 @@ pub mod output;
 pub mod record;
 pub mod report;
 pub mod request;
+pub mod routine;
 pub mod scenarios;
 pub mod scene;
 pub mod signin;
@@ -205,11 +206,29 @@ struct Pending {
     last: Option<DateTime<Utc>>,
 }
 
-/// One open output: its format, its writer and where it writes.
+/// One open output: its format, its writer, the bytes written but not yet handed on, and
+/// where they go.
 struct Output<W> {
     spec: &'static FormatSpec,
     writer: Box<dyn FormatWriter>,
+    pending: Vec<u8>,
     sink: W,
+}
+
+/// Bytes an output collects before handing them to its sink in one write: at least the
+/// capacity of the buffered file writers the command line opens (1 MiB), which pass a write
+/// that large straight to the file instead of copying it into their buffer first.
+const CHUNK: usize = 1 << 20;
+
+impl<W: Write> Output<W> {
+    /// Hands the collected bytes on once there are a chunk's worth.
+    fn hand_on_when_full(&mut self) -> io::Result<()> {
+        if self.pending.len() >= CHUNK {
+            self.sink.write_all(&self.pending)?;
+            self.pending.clear();
+        }
+        Ok(())
+    }
 }
 
 /// Runs the simulation, streaming each output file into the writer `open` returns for its
@@ -243,9 +262,10 @@ pub fn simulate_counted<W: Write>(
         let mut output = Output {
             spec,
             writer: (spec.make)(&context),
+            pending: Vec::with_capacity(CHUNK + CHUNK / 4),
             sink: open(spec.file)?,
         };
-        output.writer.begin(&mut output.sink)?;
+        output.writer.begin(&mut output.pending)?;
         outputs.push(output);
     }
 
@@ -353,7 +373,8 @@ pub fn simulate_counted<W: Write>(
     pipeline(days as usize, rng, background, &mut take)?;
     let mut files = Vec::new();
     for mut output in outputs {
-        output.writer.end(&mut output.sink)?;
+        output.writer.end(&mut output.pending)?;
+        output.sink.write_all(&output.pending)?;
         output.sink.flush()?;
         files.push((output.spec.file.to_owned(), output.sink));
     }
@@ -381,12 +402,16 @@ fn write_record<W: Write>(
 ) -> io::Result<()> {
     let source = record.source();
     for output in outputs.iter_mut().filter(|o| o.spec.source == source) {
-        let id = output.writer.write(record, &mut output.sink)?;
-        if let Some(tag) = record.scenario {
-            let scenario = &mut pending[usize::from(tag)];
-            scenario.records.push(id);
-            scenario.files.insert(output.spec.file.to_owned());
+        match record.scenario {
+            Some(tag) => {
+                let id = output.writer.write(record, &mut output.pending)?;
+                let scenario = &mut pending[usize::from(tag)];
+                scenario.records.push(id);
+                scenario.files.insert(output.spec.file.to_owned());
+            }
+            None => output.writer.write_uncited(record, &mut output.pending)?,
         }
+        output.hand_on_when_full()?;
     }
     if let Some(tag) = record.scenario {
         let scenario = &mut pending[usize::from(tag)];
@@ -397,8 +422,12 @@ fn write_record<W: Write>(
 }
 
 /// Records per slice of background handed from the generator to the writer: small enough
-/// that a slice in flight costs a few megabytes, large enough that handing over is rare.
-const SLICE: usize = 4096;
+/// that the slices in flight (about a hundred kilobytes each) are still in the processor's
+/// caches when the writer reads them and when the generator frees them and builds the next
+/// records in the same memory, large enough that handing over costs little per record.
+/// Slices of thousands of records left every record to be fetched from main memory twice,
+/// which cost more than building it.
+const SLICE: usize = 64;
 
 /// Where a day's generator hands its time-ordered slices; it gets back an empty vector to
 /// fill next (a written one, cleared, so that records are freed on the thread that made

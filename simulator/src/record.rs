@@ -6,12 +6,15 @@
 //! truth name the record ids exactly as the engine will cite them.
 //!
 //! Audit records are kept as the Management Activity API's JSON object, which is the form
-//! every other audit export (CSV, ECS, search output) is derived from. Sign-ins follow the
+//! every other audit export (CSV, ECS, search output) is derived from; the background's
+//! routine records are typed ([`RoutineAudit`]) and turned into that object on demand. Sign-ins follow the
 //! Microsoft Graph `signIn` resource, field for field, so the Graph writer is plain serde.
 
+use crate::routine::RoutineAudit;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 
 /// The log sources the simulator writes, each with its own export formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -88,7 +91,7 @@ impl SimRecord {
     /// The source that carries this record.
     pub fn source(&self) -> Source {
         match self.body {
-            Body::Audit(_) => Source::Ual,
+            Body::Audit(_) | Body::Routine(_) => Source::Ual,
             Body::SignIn(_) => Source::Signin,
             Body::Web(ref hit) if hit.server_side => Source::Iis,
             Body::Web(_) => Source::Proxy,
@@ -102,12 +105,27 @@ impl SimRecord {
 pub enum Body {
     /// A Management Activity API audit record.
     Audit(Map<String, Value>),
+    /// A routine audit record of the background (a mailbox read, a send, a sign-in), typed so
+    /// that millions of them are cheap to build and write; [`Body::audit`] gives its map.
+    Routine(Box<RoutineAudit>),
     /// An Entra ID sign-in.
     SignIn(Box<SignIn>),
     /// An HTTP request seen by the proxy or the Exchange server.
     Web(Box<WebHit>),
     /// A Sysmon or Windows Security event.
     Endpoint(Box<EndpointEvent>),
+}
+
+impl Body {
+    /// The audit record as the Management Activity API's JSON object (borrowed when it is
+    /// kept as one), or `None` for other sources.
+    pub fn audit(&self) -> Option<Cow<'_, Map<String, Value>>> {
+        match self {
+            Body::Audit(audit) => Some(Cow::Borrowed(audit)),
+            Body::Routine(routine) => Some(Cow::Owned(routine.to_map())),
+            _ => None,
+        }
+    }
 }
 
 /// An Entra ID sign-in, shaped as Microsoft Graph's `signIn` resource.

@@ -35,6 +35,22 @@ pub fn push_seconds(text: &mut String, time: DateTime<Utc>) {
     push_digits(text, time.second(), 2);
 }
 
+/// `2025-03-04T09:05:07.123Z`: RFC 3339 with milliseconds and `Z`, as chrono's
+/// `to_rfc3339_opts(SecondsFormat::Millis, true)` spells it (ECS `@timestamp`s).
+pub fn millis(time: DateTime<Utc>) -> String {
+    let nanos = time.nanosecond();
+    if nanos >= 1_000_000_000 || !(0..=9999).contains(&time.year()) {
+        // A leap second, or a year beyond four digits: chrono's spelling is the reference.
+        return time.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    }
+    let mut text = String::with_capacity(24);
+    push_seconds(&mut text, time);
+    text.push('.');
+    push_digits(&mut text, nanos / 1_000_000, 3);
+    text.push('Z');
+    text
+}
+
 /// Appends `value` zero-padded to `width` digits (more when it does not fit).
 pub fn push_digits(text: &mut String, value: u32, width: usize) {
     let mut digits = [b'0'; 10];
@@ -67,6 +83,19 @@ mod tests {
         for _ in 0..2_000 {
             assert_eq!(seconds(time), time.format("%Y-%m-%dT%H:%M:%S").to_string());
             time += Duration::seconds(86_399 * 3 + 7);
+        }
+    }
+
+    #[test]
+    fn millis_spell_like_chrono() {
+        let mut time = Utc
+            .with_ymd_and_hms(1999, 12, 31, 23, 59, 58)
+            .single()
+            .expect("valid");
+        for step in 0..2_000 {
+            let expected = time.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+            assert_eq!(millis(time), expected);
+            time += Duration::milliseconds(86_399_123 * 3 + step);
         }
     }
 

@@ -7,6 +7,7 @@
 
 use crate::ids;
 use crate::record::Body;
+use crate::routine::RoutineAudit;
 use crate::scene::Emitter;
 use crate::tenant::{Tenant, User};
 use chrono::{DateTime, Utc};
@@ -137,31 +138,12 @@ impl Context<'_> {
         client_ip: &str,
         subject: &str,
     ) -> String {
-        let (id, mut record) = self.mailbox_record(
-            rng,
-            time,
-            "Send",
-            2,
-            user,
-            client_ip,
-            "Client=OWA;Action=ViaProxy",
-        );
-        record.insert(
-            "AppId".into(),
-            json!("00000002-0000-0ff1-ce00-000000000000"),
-        );
-        record.insert("ClientIP".into(), json!(client_ip));
-        record.insert("InternalLogonType".into(), json!(0));
-        record.insert("Item".into(), json!({
-            "Id": format!("RgAAAAC{}", ids::guid(rng).replace('-', "")),
-            "InternetMessageId": format!("<{}@{}.prod.outlook.com>", ids::guid(rng).replace('-', "").to_uppercase(), "PH0PR14MB4341.namprd14"),
-            "ParentFolder": {"Path": "\\Sent Items"},
-            "SizeInBytes": rng.random_range(4_000..120_000),
-            "Subject": subject,
-        }));
-        record.insert("SessionId".into(), json!(ids::guid(rng)));
-        out.push(time, Body::Audit(record));
-        id
+        let org = &self.tenant.organization_id;
+        let subject = subject.to_owned().into();
+        self.emit(
+            out,
+            RoutineAudit::send(rng, time, org, user, client_ip, subject),
+        )
     }
 
     /// A `MailItemsAccessed` aggregated record (RecordType 50), sync or bind.
@@ -173,26 +155,8 @@ impl Context<'_> {
         user: &User,
         client_ip: &str,
     ) -> String {
-        let access = if rng.random_bool(0.7) { "Sync" } else { "Bind" };
-        let (id, mut record) = self.mailbox_record(
-            rng,
-            time,
-            "MailItemsAccessed",
-            50,
-            user,
-            client_ip,
-            "Client=REST;Client=RESTSystem;;",
-        );
-        record.insert("OperationCount".into(), json!(rng.random_range(1..40)));
-        record.insert(
-            "OperationProperties".into(),
-            json!([
-                {"Name": "MailAccessType", "Value": access},
-                {"Name": "IsThrottled", "Value": "False"}
-            ]),
-        );
-        out.push(time, Body::Audit(record));
-        id
+        let org = &self.tenant.organization_id;
+        self.emit(out, RoutineAudit::read(rng, time, org, user, client_ip))
     }
 
     /// A `UserLoggedIn` Entra STS record (RecordType 15).
@@ -205,27 +169,18 @@ impl Context<'_> {
         client_ip: &str,
         user_agent: &str,
     ) -> String {
-        let (id, mut record) =
-            self.common(rng, time, "UserLoggedIn", 15, user, "AzureActiveDirectory");
-        record.insert("ClientIP".into(), json!(client_ip));
-        record.insert("ActorIpAddress".into(), json!(client_ip));
-        record.insert("AzureActiveDirectoryEventType".into(), json!(1));
-        record.insert(
-            "ObjectId".into(),
-            json!("00000002-0000-0ff1-ce00-000000000000"),
-        );
-        record.insert(
-            "ExtendedProperties".into(),
-            json!([
-                {"Name": "ResultStatusDetail", "Value": "Success"},
-                {"Name": "UserAgent", "Value": user_agent},
-                {"Name": "RequestType", "Value": "OAuth2:Authorize"}
-            ]),
-        );
-        record.insert("ErrorNumber".into(), json!("0"));
-        record.insert("ResultStatus".into(), json!("Success"));
-        out.push(time, Body::Audit(record));
-        id
+        let org = &self.tenant.organization_id;
+        let agent = user_agent.to_owned().into();
+        self.emit(
+            out,
+            RoutineAudit::logged_in(rng, time, org, user, client_ip, agent),
+        )
+    }
+
+    /// Emits `record` as a Management Activity API object; returns its id.
+    fn emit(&self, out: &mut Emitter, record: RoutineAudit) -> String {
+        out.push(record.time, Body::Audit(record.to_map()));
+        record.id
     }
 }
 

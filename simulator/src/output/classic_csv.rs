@@ -20,6 +20,7 @@ impl FormatWriter for ClassicCsv {
 
     fn write(&mut self, record: &SimRecord, out: &mut dyn Write) -> io::Result<String> {
         let audit = audit(record)?;
+        let audit = &*audit;
         let json = serde_json::to_string(audit)?;
         let row = line(
             [

@@ -159,6 +159,7 @@ pub fn ecs_document(record: &SimRecord, audit: &Map<String, Value>) -> Value {
 impl FormatWriter for EcsAudit {
     fn write(&mut self, record: &SimRecord, out: &mut dyn Write) -> io::Result<String> {
         let audit = audit(record)?;
+        let audit = &*audit;
         serde_json::to_writer(&mut *out, &ecs_document(record, audit))?;
         out.write_all(b"\n")?;
         Ok(text(audit, "Id").to_owned())

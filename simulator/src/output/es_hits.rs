@@ -15,6 +15,7 @@ pub struct EsHits;
 impl FormatWriter for EsHits {
     fn write(&mut self, record: &SimRecord, out: &mut dyn Write) -> io::Result<String> {
         let audit = audit(record)?;
+        let audit = &*audit;
         let id = text(audit, "Id");
         let hit = json!({
             "_index": format!(".ds-logs-o365.audit-default-{}-000001", record.time.format("%Y.%m.%d")),

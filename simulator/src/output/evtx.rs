@@ -396,6 +396,14 @@ pub fn record_id(event: &EndpointEvent) -> String {
 
 impl FormatWriter for EvtxJson {
     fn write(&mut self, record: &SimRecord, out: &mut dyn Write) -> io::Result<String> {
+        self.write_uncited(record, out)?;
+        match &record.body {
+            Body::Endpoint(endpoint) => Ok(record_id(endpoint)),
+            _ => Err(io::Error::other("not an endpoint event")),
+        }
+    }
+
+    fn write_uncited(&mut self, record: &SimRecord, out: &mut dyn Write) -> io::Result<()> {
         let Body::Endpoint(endpoint) = &record.body else {
             return Err(io::Error::other("not an endpoint event"));
         };
@@ -407,8 +415,7 @@ impl FormatWriter for EvtxJson {
         line.extend_from_slice(b",\"EventData\":");
         write_object(&mut line, &data)?;
         line.extend_from_slice(b"}}\n");
-        out.write_all(&line)?;
-        Ok(record_id(endpoint))
+        out.write_all(&line)
     }
 }
 

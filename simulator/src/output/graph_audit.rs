@@ -82,6 +82,7 @@ impl FormatWriter for GraphAudit {
 
     fn write(&mut self, record: &SimRecord, out: &mut dyn Write) -> io::Result<String> {
         let audit = audit(record)?;
+        let audit = &*audit;
         self.separated.next(out, b",\n")?;
         serde_json::to_writer(&mut *out, &graph_record(record, audit))?;
         Ok(text(audit, "Id").to_owned())

@@ -8,7 +8,7 @@
 //! for empty values and `+` for spaces. Lines carry no id: the engine cites `file:line`, so
 //! the writer counts every line it writes, directives included.
 
-use super::{FormatWriter, WriterContext};
+use super::{FormatWriter, WriterContext, json};
 use crate::record::{Body, SimRecord};
 use chrono::NaiveDate;
 use std::io::{self, Write};
@@ -22,6 +22,7 @@ pub struct IisW3c {
     file: String,
     line: u64,
     day: Option<NaiveDate>,
+    buffer: Vec<u8>,
 }
 
 impl IisW3c {
@@ -31,6 +32,7 @@ impl IisW3c {
             file: context.file.clone(),
             line: 0,
             day: None,
+            buffer: Vec::new(),
         }
     }
 
@@ -40,17 +42,22 @@ impl IisW3c {
     }
 }
 
-/// A value as W3C writes it: `-` when empty, `+` for spaces.
-fn value(text: &str) -> String {
+/// Appends a value as W3C writes it: `-` when empty, `+` for spaces.
+fn push_value(out: &mut Vec<u8>, text: &str) {
     if text.is_empty() {
-        "-".into()
+        out.push(b'-');
     } else {
-        text.replace(' ', "+")
+        out.extend(text.bytes().map(|b| if b == b' ' { b'+' } else { b }));
     }
 }
 
 impl FormatWriter for IisW3c {
     fn write(&mut self, record: &SimRecord, out: &mut dyn Write) -> io::Result<String> {
+        self.write_uncited(record, out)?;
+        Ok(format!("{}:{}", self.file, self.line))
+    }
+
+    fn write_uncited(&mut self, record: &SimRecord, out: &mut dyn Write) -> io::Result<()> {
         let Body::Web(hit) = &record.body else {
             return Err(io::Error::other("not a web request"));
         };
@@ -66,24 +73,33 @@ impl FormatWriter for IisW3c {
             self.line(out, &format!("#Date: {opened}"))?;
             self.line(out, &format!("#Fields: {FIELDS}"))?;
         }
-        let text = format!(
-            "{} {} {} {} {} {} {} {} {} - {} {} {} {}",
-            record.time.format("%Y-%m-%d %H:%M:%S"),
-            value(&hit.server_ip),
-            value(&hit.method),
-            value(&hit.path),
-            value(&hit.query),
-            hit.port,
-            value(&hit.username),
-            value(&hit.client_ip),
-            value(&hit.user_agent),
-            hit.status,
-            hit.sub_status,
-            hit.win32_status,
-            hit.elapsed_ms,
-        );
-        self.line(out, &text)?;
-        Ok(format!("{}:{}", self.file, self.line))
+        let line = &mut self.buffer;
+        line.clear();
+        // `2025-03-04T09:05:07` with a space for the `T`: IIS's `date time`.
+        let mut stamp = crate::stamp::seconds(record.time);
+        if let Some(at) = stamp.find('T') {
+            stamp.replace_range(at..=at, " ");
+        }
+        line.extend_from_slice(stamp.as_bytes());
+        for text in [&hit.server_ip, &hit.method, &hit.path, &hit.query] {
+            line.push(b' ');
+            push_value(line, text);
+        }
+        line.push(b' ');
+        json::unsigned(line, u64::from(hit.port));
+        for text in [&hit.username, &hit.client_ip, &hit.user_agent] {
+            line.push(b' ');
+            push_value(line, text);
+        }
+        line.extend_from_slice(b" - ");
+        json::unsigned(line, u64::from(hit.status));
+        for number in [u64::from(hit.sub_status), hit.win32_status, hit.elapsed_ms] {
+            line.push(b' ');
+            json::unsigned(line, number);
+        }
+        line.push(b'\n');
+        self.line += 1;
+        out.write_all(line)
     }
 }
 
@@ -115,6 +131,33 @@ mod tests {
             username: username.into(),
             ..WebHit::default()
         }
+    }
+
+    #[test]
+    fn a_line_has_dashes_for_empty_values_and_pluses_for_spaces() {
+        let context = WriterContext {
+            file: "exchange-iis.log".into(),
+            tenant_id: String::new(),
+            domain: "northwind-traders.com".into(),
+        };
+        let mut writer = IisW3c::new(&context);
+        let mut out = Vec::new();
+        let record = SimRecord {
+            time: Utc.with_ymd_and_hms(2025, 3, 4, 8, 1, 7).unwrap(),
+            scenario: None,
+            body: Body::Web(Box::new(probe(""))),
+        };
+        writer.write_uncited(&record, &mut out).expect("in memory");
+        let text = String::from_utf8(out).expect("UTF-8");
+        let last = text.lines().last().expect("a line");
+        assert_eq!(
+            last,
+            "2025-03-04 08:01:07 10.0.0.25 POST /autodiscover/autodiscover.xml \
+             &CorrelationID=<empty>;&cafeReqId=3f0c2a61-8d2e-4f7a-9b6e-1c2d3e4f5a6b; 443 - \
+             203.0.113.77 Microsoft+Office/16.0+(Windows+NT+10.0;+Microsoft+Outlook+16.0.17928;+Pro) \
+             - 401 1 2148074254 15"
+        );
+        assert_eq!(writer.line, 5, "four directives and the request");
     }
 
     #[test]

@@ -22,17 +22,20 @@ mod evtx;
 mod graph_audit;
 mod graph_signin;
 mod iis_w3c;
+mod json;
 mod portal_csv;
 mod portal_csv_older;
 mod portal_json;
 mod proxy_ecs;
 mod purview_csv;
+mod routine_json;
 mod search_csv;
 mod search_json;
 mod sentinel_csv;
 mod sentinel_json;
 mod sentinel_row;
 mod signin_fields;
+mod signin_json;
 mod squid;
 mod ual_json;
 mod web_url;
@@ -40,6 +43,7 @@ mod winlogbeat;
 
 use crate::record::{Body, Detail, SimRecord, Source};
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 /// What a writer may need to know about the run.
@@ -62,6 +66,12 @@ pub trait FormatWriter {
 
     /// Writes one record of this writer's source; returns the id the engine cites for it.
     fn write(&mut self, record: &SimRecord, out: &mut dyn Write) -> io::Result<String>;
+
+    /// Writes one record nobody will cite (background activity): as [`FormatWriter::write`],
+    /// but without the id, which writers of large outputs need not spell out.
+    fn write_uncited(&mut self, record: &SimRecord, out: &mut dyn Write) -> io::Result<()> {
+        self.write(record, out).map(drop)
+    }
 
     /// Writes what comes after the last record.
     fn end(&mut self, _out: &mut dyn Write) -> io::Result<()> {
@@ -322,12 +332,13 @@ pub fn write_json<T: serde::Serialize + ?Sized>(out: &mut dyn Write, value: &T) 
     })
 }
 
-/// The audit record a writer of the audit log was given.
-pub fn audit(record: &SimRecord) -> io::Result<&Map<String, Value>> {
-    match &record.body {
-        Body::Audit(audit) => Ok(audit),
-        _ => Err(io::Error::other("not an audit record")),
-    }
+/// The audit record a writer of the audit log was given, as the Management Activity API's
+/// object (built on demand for the background's typed records).
+pub fn audit(record: &SimRecord) -> io::Result<Cow<'_, Map<String, Value>>> {
+    record
+        .body
+        .audit()
+        .ok_or_else(|| io::Error::other("not an audit record"))
 }
 
 /// The sign-in a writer of the sign-in log was given.

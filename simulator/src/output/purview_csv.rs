@@ -22,6 +22,7 @@ impl FormatWriter for PurviewCsv {
 
     fn write(&mut self, record: &SimRecord, out: &mut dyn Write) -> io::Result<String> {
         let audit = audit(record)?;
+        let audit = &*audit;
         let id = text(audit, "Id");
         let json = serde_json::to_string(audit)?;
         let row = line(

@@ -38,6 +38,7 @@ impl FormatWriter for SearchCsv {
 
     fn write(&mut self, record: &SimRecord, out: &mut dyn Write) -> io::Result<String> {
         let audit = audit(record)?;
+        let audit = &*audit;
         let id = text(audit, "Id");
         self.index += 1;
         let index = self.index.to_string();

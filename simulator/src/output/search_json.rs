@@ -42,6 +42,7 @@ impl FormatWriter for SearchJson {
 
     fn write(&mut self, record: &SimRecord, out: &mut dyn Write) -> io::Result<String> {
         let audit = audit(record)?;
+        let audit = &*audit;
         let id = text(audit, "Id");
         self.index += 1;
         self.separated.next(out, b",\r\n")?;

@@ -1,7 +1,10 @@
 //! Management Activity API audit records: a JSON array (what `Get-Content` of a saved
 //! `/content` response gives) or one record per line (what most collectors write).
+//!
+//! Each record is written in one piece: its separator and JSON are appended to a reused
+//! buffer first, the background's routine records spelled directly.
 
-use super::{FormatWriter, Separated, text};
+use super::{FormatWriter, routine_json, text};
 use crate::record::{Body, SimRecord};
 use std::io::{self, Write};
 
@@ -9,7 +12,8 @@ use std::io::{self, Write};
 #[derive(Debug)]
 pub struct ManagementJson {
     array: bool,
-    separated: Separated,
+    started: bool,
+    buffer: Vec<u8>,
 }
 
 impl ManagementJson {
@@ -17,7 +21,8 @@ impl ManagementJson {
     pub fn array() -> Self {
         Self {
             array: true,
-            separated: Separated::default(),
+            started: false,
+            buffer: Vec::new(),
         }
     }
 
@@ -25,7 +30,8 @@ impl ManagementJson {
     pub fn ndjson() -> Self {
         Self {
             array: false,
-            separated: Separated::default(),
+            started: false,
+            buffer: Vec::new(),
         }
     }
 }
@@ -39,17 +45,29 @@ impl FormatWriter for ManagementJson {
     }
 
     fn write(&mut self, record: &SimRecord, out: &mut dyn Write) -> io::Result<String> {
-        let Body::Audit(audit) = &record.body else {
-            return Err(io::Error::other("not an audit record"));
-        };
-        if self.array {
-            self.separated.next(out, b",\n")?;
+        self.write_uncited(record, out)?;
+        match &record.body {
+            Body::Audit(audit) => Ok(text(audit, "Id").to_owned()),
+            Body::Routine(routine) => Ok(routine.id.clone()),
+            _ => Err(io::Error::other("not an audit record")),
         }
-        super::write_json(out, audit)?;
+    }
+
+    fn write_uncited(&mut self, record: &SimRecord, out: &mut dyn Write) -> io::Result<()> {
+        self.buffer.clear();
+        if self.array && self.started {
+            self.buffer.extend_from_slice(b",\n");
+        }
+        match &record.body {
+            Body::Audit(audit) => serde_json::to_writer(&mut self.buffer, audit)?,
+            Body::Routine(routine) => routine_json::write(&mut self.buffer, routine),
+            _ => return Err(io::Error::other("not an audit record")),
+        }
         if !self.array {
-            out.write_all(b"\n")?;
+            self.buffer.push(b'\n');
         }
-        Ok(text(audit, "Id").to_owned())
+        self.started = true;
+        out.write_all(&self.buffer)
     }
 
     fn end(&mut self, out: &mut dyn Write) -> io::Result<()> {

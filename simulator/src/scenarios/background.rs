@@ -18,10 +18,12 @@ mod sessions;
 mod volume;
 
 use crate::egress;
+use crate::record::Body;
+use crate::routine::RoutineAudit;
 use crate::scene::{Cast, Emitter};
 use crate::signin;
 use crate::tenant::{Tenant, User};
-use crate::ual::{Context, spell_ip};
+use crate::ual::spell_ip;
 use chrono::{DateTime, Duration, Utc};
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
@@ -157,7 +159,6 @@ impl Act {
             place: &user.home,
         };
         let session = || crate::ids::guid(&mut StdRng::seed_from_u64(self.session));
-        let context = Context { tenant };
         match self.kind {
             Kind::Typo | Kind::Prompt(_) | Kind::SignedIn { .. } => {
                 let mut sign_in = signin::sign_in(rng, user, self.time, egress.ip, egress.place);
@@ -186,17 +187,19 @@ impl Act {
                 refresh.session_id = session();
                 signin::emit(out, self.time, refresh);
             }
-            Kind::LoggedIn => {
-                let audit_ip = spell_ip(rng, address);
-                context.user_logged_in(rng, out, self.time, user, &audit_ip, BROWSER);
-            }
-            Kind::Read => {
+            Kind::LoggedIn | Kind::Read | Kind::Send(_) => {
                 let client_ip = spell_ip(rng, address);
-                context.mail_items_accessed(rng, out, self.time, user, &client_ip);
-            }
-            Kind::Send(subject) => {
-                let client_ip = spell_ip(rng, address);
-                context.send(rng, out, self.time, user, &client_ip, subject);
+                let (time, org) = (self.time, &tenant.organization_id);
+                let record = match self.kind {
+                    Kind::LoggedIn => {
+                        RoutineAudit::logged_in(rng, time, org, user, &client_ip, BROWSER.into())
+                    }
+                    Kind::Send(subject) => {
+                        RoutineAudit::send(rng, time, org, user, &client_ip, subject.into())
+                    }
+                    _ => RoutineAudit::read(rng, time, org, user, &client_ip),
+                };
+                out.push(time, Body::Routine(Box::new(record)));
             }
         }
     }
@@ -278,7 +281,6 @@ fn plan_user(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::record::Body;
     use rand::SeedableRng;
     use rand::rngs::StdRng;
     use std::collections::BTreeMap;
@@ -335,10 +337,9 @@ mod tests {
         let out = day_of(&tenant, &Cast::default(), 5);
         let mut per_user: BTreeMap<&str, Vec<DateTime<Utc>>> = BTreeMap::new();
         for record in &out.records {
-            if let Body::Audit(audit) = &record.body {
-                if audit["Operation"] == "Send" {
-                    let user = audit["UserId"].as_str().expect("user");
-                    per_user.entry(user).or_default().push(record.time);
+            if let Body::Routine(audit) = &record.body {
+                if audit.operation_name() == "Send" {
+                    per_user.entry(&audit.upn).or_default().push(record.time);
                 }
             }
         }
@@ -376,7 +377,7 @@ mod tests {
             .iter()
             .filter(|r| match &r.body {
                 Body::SignIn(s) => &s.user_principal_name == traveller,
-                Body::Audit(a) => a["UserId"] == traveller.as_str(),
+                Body::Routine(a) => &a.upn == traveller,
                 _ => false,
             })
             .map(|r| r.time)
