@@ -1,7 +1,9 @@
 //! Decode throughput per export form, against the serde_json `IgnoredAny` floor on the same
-//! records. Run: `cargo bench -p mailhound-benches`.
+//! records: the simulator's audit mix in three forms, and every other form from its fixture.
+//! Run: `cargo bench -p mailhound-benches` (or `-- fixtures/` for one group).
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use mailhound_benches::corpus::{FIXTURE_FORMS, from_fixture, is_json};
 use mailhound_benches::{
     audit_records, decode_only, json_array, ndjson, parse_floor, purview_csv, scan,
 };
@@ -32,5 +34,25 @@ fn audit_log(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, audit_log);
+/// Every other export form, built from its fixture (records repeated with fresh ids to about
+/// 4 MB), each JSON form with its own floor.
+fn fixture_forms(c: &mut Criterion) {
+    let mut group = c.benchmark_group("fixtures");
+    group.sample_size(20);
+    for relative in FIXTURE_FORMS {
+        let bytes = from_fixture(relative, 4 << 20);
+        group.throughput(Throughput::Bytes(bytes.len() as u64));
+        if is_json(relative) {
+            group.bench_function(format!("floor: {relative}"), |b| {
+                b.iter(|| parse_floor(black_box(&bytes)))
+            });
+        }
+        group.bench_function(format!("decode: {relative}"), |b| {
+            b.iter(|| decode_only(black_box(&bytes), None))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, audit_log, fixture_forms);
 criterion_main!(benches);

@@ -14,6 +14,32 @@ pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures")
 }
 
+/// The fixtures measured per export form, relative to [`fixtures`]: every audit-log, sign-in
+/// and probe form the decoders read, apart from the simulator's audit mix (built in code).
+pub const FIXTURE_FORMS: [&str; 16] = [
+    "ual/mailbox-activity.json",
+    "ual/mailbox-activity.purview.csv",
+    "ual/mailbox-activity.search.json",
+    "ual/mailbox-activity.ecs.ndjson",
+    "signin/graph-signins.json",
+    "signin/azure-monitor-signins.json",
+    "signin/sentinel-signinlogs.json",
+    "signin/ecs-azure-signinlogs.ndjson",
+    "signin/sentinel-signinlogs.csv",
+    "signin/InteractiveSignIns_2025-03-04_2025-03-05.csv",
+    "probe/autodiscover-iis.log",
+    "probe/proxy-squid.log",
+    "probe/proxy-combined.log",
+    "probe/proxy-ecs.ndjson",
+    "probe/sysmon-evtx.ndjson",
+    "probe/winlogbeat.ndjson",
+];
+
+/// Whether a fixture form is JSON, so that it has an `IgnoredAny` floor of its own.
+pub fn is_json(relative: &str) -> bool {
+    relative.ends_with(".json") || relative.ends_with(".ndjson")
+}
+
 /// One template record and the id to vary in it.
 struct Template {
     text: String,

@@ -5,7 +5,7 @@
 //! `cargo run --release -p mailhound-benches --bin measure [MEGABYTES] [FORM]`, FORM a part of
 //! the form names to measure only those (`NDJSON`).
 
-use mailhound_benches::corpus::{fixtures, from_fixture};
+use mailhound_benches::corpus::{FIXTURE_FORMS, fixtures, from_fixture, is_json};
 use mailhound_benches::{
     audit_records, decode_only, json_array, ndjson, parse_floor, purview_csv, scan,
 };
@@ -57,48 +57,16 @@ fn main() {
             false,
         ),
     ];
-    for (folder, files) in [
-        (
-            "ual",
-            &[
-                "mailbox-activity.json",
-                "mailbox-activity.purview.csv",
-                "mailbox-activity.search.json",
-                "mailbox-activity.ecs.ndjson",
-            ][..],
-        ),
-        (
-            "signin",
-            &[
-                "graph-signins.json",
-                "azure-monitor-signins.json",
-                "sentinel-signinlogs.json",
-                "ecs-azure-signinlogs.ndjson",
-                "sentinel-signinlogs.csv",
-                "InteractiveSignIns_2025-03-04_2025-03-05.csv",
-            ][..],
-        ),
-        (
-            "probe",
-            &[
-                "autodiscover-iis.log",
-                "proxy-squid.log",
-                "proxy-combined.log",
-                "proxy-ecs.ndjson",
-                "sysmon-evtx.ndjson",
-                "winlogbeat.ndjson",
-            ][..],
-        ),
-    ] {
-        for file in files {
-            let relative = format!("{folder}/{file}");
-            let wanted = only
-                .as_ref()
-                .is_none_or(|only| relative.contains(only.as_str()));
-            if wanted && fixtures().join(&relative).exists() {
-                let json = file.ends_with(".json") || file.ends_with(".ndjson");
-                forms.push((relative.clone(), from_fixture(&relative, target), json));
-            }
+    for relative in FIXTURE_FORMS {
+        let wanted = only
+            .as_ref()
+            .is_none_or(|only| relative.contains(only.as_str()));
+        if wanted && fixtures().join(relative).exists() {
+            forms.push((
+                relative.to_owned(),
+                from_fixture(relative, target),
+                is_json(relative),
+            ));
         }
     }
     println!(
