@@ -4,12 +4,13 @@
 //! `fullscan speed [MEGABYTES]` (default 256) builds the input in memory (records repeated with unique ids,
 //! each repetition a year later) and prints events per second and the throughput against
 //! serde_json `IgnoredAny` parsing of the same bytes, measured in the same run (median CPU
-//! time of 5 passes each). `fullscan memory [EVENTS]` streams that many events through one engine in
+//! time of 5 passes each), and decoding alone, so that the cost of the rest of the scan
+//! (duplicate check, ordering, detectors) shows apart from the decoders'. `fullscan memory [EVENTS]` streams that many events through one engine in
 //! 1 MiB chunks, generating them as it goes (never holding the input), and prints the peak
 //! resident memory of the process (`VmHWM`), so that the bound of a 10-million-event scan can
 //! be checked: `fullscan memory 10000000`.
 
-use mailhound_benches::{mixed_records, parse_floor, repeat_record};
+use mailhound_benches::{decode_only, mixed_records, parse_floor, repeat_record};
 use mailhound_core::{Engine, EngineConfig, Stats};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -66,14 +67,18 @@ fn speed(megabytes: usize) {
     let floor = median_of(5, || {
         black_box(parse_floor(black_box(&bytes)));
     });
+    let decode = median_of(5, || {
+        black_box(decode_only(black_box(&bytes), None));
+    });
     let mut stats = Stats::default();
     let time = median_of(5, || stats = scan(black_box(&bytes)));
     let mb = |time: Duration| bytes.len() as f64 / 1e6 / time.as_secs_f64();
     println!(
-        "full scan of {:.0} MB ({} records, {} events, {} findings)",
+        "full scan of {:.0} MB ({} records, {} events, {} late events, {} findings)",
         bytes.len() as f64 / 1e6,
         stats.records,
         stats.events,
+        stats.late_events,
         stats.findings
     );
     println!(
@@ -82,6 +87,13 @@ fn speed(megabytes: usize) {
         mb(time),
         100.0 * floor.as_secs_f64() / time.as_secs_f64(),
         stats.events as f64 / time.as_secs_f64()
+    );
+    let per_event = |time: Duration| time.as_secs_f64() * 1e9 / stats.events.max(1) as f64;
+    println!(
+        "decode only {:.1} MB/s ({:.0} ns per event); the rest of the scan {:.0} ns per event",
+        mb(decode),
+        per_event(decode),
+        per_event(time) - per_event(decode)
     );
 }
 
