@@ -11,9 +11,9 @@
 //! per map, so that chosen keys cannot collide on purpose) rather than SipHash.
 
 use crate::time::Timestamp;
+use foldhash::fast::RandomState;
 use serde::{Deserialize, Serialize};
 use std::borrow::Borrow;
-use foldhash::fast::RandomState;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::Hash;
 
