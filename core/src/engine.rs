@@ -156,7 +156,7 @@ impl Engine {
         let findings = &mut pipeline.findings;
         pipeline
             .order
-            .flush(&mut |event, how| route(detectors, &event, how, findings));
+            .flush(&mut |event, how| route(detectors, event, how, findings));
         pipeline.stats.late_events = pipeline.order.late();
         pipeline.record_state_sizes();
         let from = pipeline.findings.len();
@@ -313,7 +313,7 @@ impl Pipeline {
                             let detectors = &mut self.detectors;
                             let findings = &mut self.findings;
                             self.order.push(event, &mut |event, how| {
-                                route(detectors, &event, how, findings)
+                                route(detectors, event, how, findings)
                             });
                             self.stats.late_events = self.order.late();
                         }

@@ -65,9 +65,11 @@ pub enum Release {
 /// Exports are mostly in time order (or in reverse), so the waiting events are kept in two
 /// parts: a run already in order, which an event joins at either end when it is not older
 /// than the newest there (or older than the oldest), and a heap for the rest. Events are
-/// boxed, so that the deque and the heap move pointers, not whole events. The oldest waiting event is the older of the run's front and the
-/// heap's top: the release order is exactly that of one priority queue, at the cost of a
-/// deque operation instead of a heap's sifting for events that arrive in order.
+/// boxed, so that the deque and the heap move pointers, not whole events, and a released
+/// event is handed over in its box, never moved again. The oldest waiting event is the older
+/// of the run's front and the heap's top: the release order is exactly that of one priority
+/// queue, at the cost of a deque operation instead of a heap's sifting for events that arrive
+/// in order.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ReorderBuffer {
     lateness_ms: Option<i64>,
@@ -117,13 +119,13 @@ impl ReorderBuffer {
     }
 
     /// Takes an event; calls `release` for every event that can leave now.
-    pub fn push(&mut self, event: Event, release: &mut dyn FnMut(Event, Release)) {
+    pub fn push(&mut self, event: Event, release: &mut dyn FnMut(&Event, Release)) {
         if self
             .released_up_to
             .is_some_and(|released| event.time < released)
         {
             self.late += 1;
-            release(event, Release::Late);
+            release(&event, Release::Late);
             return;
         }
         self.newest = Some(
@@ -159,7 +161,7 @@ impl ReorderBuffer {
     }
 
     /// Releases everything, in time order (end of the scan).
-    pub fn flush(&mut self, release: &mut dyn FnMut(Event, Release)) {
+    pub fn flush(&mut self, release: &mut dyn FnMut(&Event, Release)) {
         while !self.is_empty() {
             self.release_oldest(release);
         }
@@ -175,7 +177,7 @@ impl ReorderBuffer {
         }
     }
 
-    fn release_oldest(&mut self, release: &mut dyn FnMut(Event, Release)) {
+    fn release_oldest(&mut self, release: &mut dyn FnMut(&Event, Release)) {
         let from_run = match (self.run.front(), self.heap.peek()) {
             (Some(front), Some(Reverse(top))) => front.key() < top.key(),
             (Some(_), None) => true,
@@ -188,7 +190,7 @@ impl ReorderBuffer {
         };
         if let Some(oldest) = oldest {
             self.released_up_to = Some(oldest.time);
-            release(*oldest.event, Release::InOrder);
+            release(&oldest.event, Release::InOrder);
         }
     }
 }
@@ -211,7 +213,7 @@ mod tests {
 
     fn run(buffer: &mut ReorderBuffer, times: &[(&str, i64)]) -> Vec<(String, Release)> {
         let mut out = Vec::new();
-        let mut release = |event: Event, how| out.push((event.record_id, how));
+        let mut release = |event: &Event, how| out.push((event.record_id.clone(), how));
         for (id, seconds) in times {
             buffer.push(event(id, *seconds), &mut release);
         }
@@ -269,7 +271,7 @@ mod tests {
             for lateness in [None, Some(0), Some(30_000)] {
                 let mut buffer = ReorderBuffer::new(lateness, max);
                 let mut out = Vec::new();
-                let mut release = |event: Event, how| out.push((event.record_id, how));
+                let mut release = |event: &Event, how| out.push((event.record_id.clone(), how));
                 for (i, t) in times.iter().enumerate() {
                     buffer.push(event(&i.to_string(), *t), &mut release);
                 }
@@ -314,7 +316,7 @@ mod tests {
     fn a_full_buffer_releases_its_oldest() {
         let mut buffer = ReorderBuffer::new(None, 2);
         let mut out = Vec::new();
-        let mut release = |event: Event, _| out.push(event.record_id);
+        let mut release = |event: &Event, _| out.push(event.record_id.clone());
         for (id, seconds) in [("c", 3), ("a", 1), ("b", 2)] {
             buffer.push(event(id, seconds), &mut release);
         }

@@ -6,8 +6,12 @@
 //! expire when their window has passed (by event time), and when the map is full the entry
 //! touched least recently is evicted. Every eviction is counted, so a reader of the stats
 //! knows the bound was reached.
+//!
+//! Every event touches a few of these maps, so lookups hash with foldhash (randomly seeded
+//! per map, so that chosen keys cannot collide on purpose) rather than SipHash.
 
 use crate::time::Timestamp;
+use foldhash::fast::RandomState;
 use serde::{Deserialize, Serialize};
 use std::borrow::Borrow;
 use std::collections::{BTreeMap, HashMap};
@@ -21,7 +25,7 @@ use std::hash::Hash;
 ))]
 pub struct KeyedState<K, V> {
     capacity: usize,
-    entries: HashMap<K, Entry<V>>,
+    entries: HashMap<K, Entry<V>, RandomState>,
     /// Keys by (last touch, touch sequence): unique, so a touch moves its key out and back in
     /// without copying it. Saved as a list of `[time, sequence, key]`.
     #[serde(with = "touch_order")]
@@ -42,7 +46,7 @@ impl<K: Eq + Hash + Ord + Clone, V> KeyedState<K, V> {
     pub fn new(capacity: usize) -> Self {
         Self {
             capacity: capacity.max(1),
-            entries: HashMap::new(),
+            entries: HashMap::default(),
             by_touch: BTreeMap::new(),
             touches: 0,
             evicted: 0,

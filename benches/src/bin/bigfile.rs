@@ -5,7 +5,7 @@
 //! `azure-monitor` (sign-ins in one huge `{"records":[...]}` document).
 
 use mailhound_benches::corpus::from_fixture;
-use mailhound_benches::{audit_records, mixed_records};
+use mailhound_benches::{audit_records, mixed_records, repeat_record};
 use std::io::{BufWriter, Write};
 
 fn main() -> std::io::Result<()> {
@@ -41,7 +41,7 @@ fn main() -> std::io::Result<()> {
     let mut out = BufWriter::with_capacity(1 << 20, std::fs::File::create(path)?);
     out.write_all(prefix.as_bytes())?;
     let mut written = 0u64;
-    let mut round = 0u64;
+    let mut round = 0usize;
     let mut first = true;
     while written < target {
         for template in &templates {
@@ -49,10 +49,10 @@ fn main() -> std::io::Result<()> {
                 out.write_all(separator.as_bytes())?;
             }
             first = false;
-            // Make ids unique per round: every template carries a GUID-like id in its first field.
-            let record = template
-                .replacen("\"Id\":\"", &format!("\"Id\":\"r{round}-"), 1)
-                .replacen("\"id\":\"", &format!("\"id\":\"r{round}-"), 1);
+            // Unique ids per round, and each round a year after the one before, so that the
+            // file stays in time order as a long export would (repeating the same times would
+            // make most of every later round late).
+            let record = repeat_record(template, round);
             out.write_all(record.as_bytes())?;
             written += record.len() as u64 + 1;
         }

@@ -339,7 +339,7 @@ struct Source {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct Counts {
     /// Per account: attempts in the window, and in the guessing window.
-    per_user: HashMap<String, (u32, u32)>,
+    per_user: HashMap<String, (u32, u32), foldhash::fast::RandomState>,
     /// Accounts in the window tried at least once and at most the spray maximum.
     few: usize,
     /// How many of the oldest attempts are past the (shorter) guessing window.
@@ -843,7 +843,9 @@ impl Detector for CredentialSpray {
             return;
         };
         if sign_in.succeeded() {
-            if !self.seed() {
+            // Only sources that failed recently keep successes: most sign-ins succeed, so the
+            // check comes before the copies.
+            if !self.seed() && self.sources.get(&ip).is_some() {
                 let success = Success {
                     time: event.time,
                     user: user.to_owned(),

@@ -518,17 +518,21 @@ impl Detector for EmailEnumeration {
             return;
         }
         let code = sign_in.error_code;
-        let name = event.user.clone();
         if sign_in.succeeded() {
-            if let (false, Some(user)) = (seed, name) {
-                let success = Success {
-                    time: event.time,
-                    user,
-                };
-                self.observe_success(ip, success, findings);
+            // Only sources that probed recently keep successes: most sign-ins succeed, so the
+            // check comes before the copy.
+            if let (false, Some(user)) = (seed, event.user.as_deref()) {
+                if self.sources.get(&ip).is_some() {
+                    let success = Success {
+                        time: event.time,
+                        user: user.to_owned(),
+                    };
+                    self.observe_success(ip, success, findings);
+                }
             }
             return;
         }
+        let name = event.user.clone();
         let counts = if seed {
             SEED_CODES.contains(&code)
         } else {

@@ -861,14 +861,23 @@ impl Detector for EnumerationTooling {
     }
 }
 
-/// True when `haystack` contains `needle` (lower-case ASCII), ignoring ASCII case.
+/// True when `haystack` contains `needle` (lower-case ASCII), ignoring ASCII case. Every
+/// user agent is searched, so candidates are found by their first byte (either case) with
+/// `memchr` and only those compared.
 fn contains_folded(haystack: &str, needle: &str) -> bool {
-    let needle = needle.as_bytes();
-    haystack.len() >= needle.len()
-        && haystack
-            .as_bytes()
-            .windows(needle.len())
-            .any(|window| window.eq_ignore_ascii_case(needle))
+    let (haystack, needle) = (haystack.as_bytes(), needle.as_bytes());
+    let Some(&first) = needle.first() else {
+        return true;
+    };
+    let Some(last_start) = haystack.len().checked_sub(needle.len()) else {
+        return false;
+    };
+    memchr::memchr2_iter(
+        first.to_ascii_lowercase(),
+        first.to_ascii_uppercase(),
+        &haystack[..=last_start],
+    )
+    .any(|at| haystack[at..at + needle.len()].eq_ignore_ascii_case(needle))
 }
 
 fn any_folded(haystack: &str, needles: &[&str]) -> bool {
@@ -1579,5 +1588,16 @@ mod tests {
         assert_eq!(findings, whole);
         assert_eq!(whole.len(), 1);
         assert_eq!(whole[0].entity.value, "10.0.5.42");
+    }
+
+    #[test]
+    fn folded_search_finds_the_needle_in_any_case_and_position() {
+        assert!(contains_folded("AADInternals/0.9", "aadinternals"));
+        assert!(contains_folded("x aadINTERNALS", "aadinternals"));
+        assert!(contains_folded("aa aadinternals", "aadinternals"));
+        assert!(!contains_folded("aadinternal", "aadinternals"));
+        assert!(!contains_folded("", "aadinternals"));
+        assert!(contains_folded("Python-requests/2.31", "python-requests"));
+        assert!(!contains_folded("a a a a", "aa"));
     }
 }

@@ -7,6 +7,7 @@
 //! running counts (distinct users, attempts per user) in step. [`Tally`] is such a count.
 
 use crate::time::Timestamp;
+use foldhash::fast::RandomState;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::hash::Hash;
@@ -121,13 +122,13 @@ impl<T: Timed> TimeWindow<T> {
     deserialize = "K: Deserialize<'de> + Eq + Hash"
 ))]
 pub struct Tally<K> {
-    counts: HashMap<K, u32>,
+    counts: HashMap<K, u32, RandomState>,
 }
 
 impl<K> Default for Tally<K> {
     fn default() -> Self {
         Self {
-            counts: HashMap::new(),
+            counts: HashMap::default(),
         }
     }
 }

@@ -15,7 +15,7 @@ impl ThreadHijack {
         &mut self,
         event: &Event,
         user: &str,
-        ip: Option<String>,
+        ip: Option<&str>,
         send: &MailSend,
         now: Timestamp,
     ) {
@@ -26,21 +26,22 @@ impl ThreadHijack {
         let replies_from = Timestamp(now.millis() - self.lookback_ms());
         // The earliest window start a signal still to come could give this send.
         let horizon = event.time.millis() - self.lookback_ms() - self.after_ms() - self.lead_ms();
-        let session = send.session_id.clone().filter(|s| !s.trim().is_empty());
+        let session = send.session_id.as_deref().filter(|s| !s.trim().is_empty());
         let reply = send.is_reply_or_forward();
         let state = self
             .state
             .users
             .touch_by(user, event.time, UserState::default);
         state.forget_before(cutoff, now);
-        let (ip_first, session_first) =
-            state.see(event.time, ip.as_deref(), session.as_deref(), history);
+        let (ip_first, session_first) = state.see(event.time, ip, session, history);
         let known_since = state.known_since();
+        // Sends kept for deletions need neither address nor session; only a reply kept for
+        // signals still to come copies them.
         let sent = Sent {
             time: event.time,
             record: event.record_id.clone(),
-            ip,
-            session,
+            ip: None,
+            session: None,
             subject: send.subject.clone(),
             message_id: send.message_id.as_deref().map(str::to_lowercase),
             reply,
@@ -50,7 +51,7 @@ impl ThreadHijack {
             hijack: false,
             deleted: false,
         };
-        let first = if sent.ip.is_some() {
+        let first = if ip.is_some() {
             ip_first
         } else {
             session_first
@@ -60,17 +61,14 @@ impl ThreadHijack {
                 known_since.is_some_and(|since| first > since) && first.millis() >= horizon
             });
         if could_be_new {
-            state.remember_reply(sent.clone(), replies_from, max_sends);
+            let kept = Sent {
+                ip: ip.map(str::to_owned),
+                session: session.map(str::to_owned),
+                ..sent.clone()
+            };
+            state.remember_reply(kept, replies_from, max_sends);
         }
-        state.remember_send(
-            Sent {
-                ip: None,
-                session: None,
-                ..sent
-            },
-            recent_from,
-            max_sends,
-        );
+        state.remember_send(sent, recent_from, max_sends);
         if could_be_new && !state.signals.is_empty() {
             self.judge(user, now);
         }

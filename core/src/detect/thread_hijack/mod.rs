@@ -52,6 +52,7 @@
 
 mod episode;
 mod events;
+mod ip_text;
 pub mod settings;
 mod signal;
 mod user;
@@ -66,6 +67,7 @@ use crate::net::is_service_placeholder;
 use crate::state::KeyedState;
 use crate::time::Timestamp;
 use episode::{Episode, FindingSettings, Limits};
+use ip_text::IpText;
 use serde::{Deserialize, Serialize};
 use user::{Sent, Signal, UserState};
 
@@ -184,12 +186,12 @@ impl ThreadHijack {
         if self.allowed(user) {
             return;
         }
-        // The address as text, only for the events that keep it.
+        // The address as text, only for the events that look it up.
         let ip = || {
             event
                 .ip
                 .filter(|ip| !is_service_placeholder(ip))
-                .map(|ip| ip.to_string())
+                .map(IpText::new)
         };
         match &event.kind {
             EventKind::SignIn(sign_in) if sign_in.succeeded() => {
@@ -203,12 +205,15 @@ impl ThreadHijack {
                 state.forget_before(cutoff, now);
                 state.see(
                     event.time,
-                    ip.as_deref(),
+                    ip.as_ref().map(IpText::as_str),
                     sign_in.session_id.as_deref(),
                     history,
                 );
             }
-            EventKind::MailSend(send) => self.sent(event, user, ip(), send, now),
+            EventKind::MailSend(send) => {
+                let ip = ip();
+                self.sent(event, user, ip.as_ref().map(IpText::as_str), send, now);
+            }
             EventKind::MailDelete(delete) => self.deleted(event, user, delete),
             _ => {}
         }
