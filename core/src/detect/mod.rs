@@ -9,6 +9,7 @@ pub mod bulk_send;
 pub mod credential_spray;
 pub mod email_enumeration;
 pub mod enumeration_tooling;
+pub mod folded;
 pub mod impossible_travel;
 pub mod inbox_rule_exfiltration;
 pub mod risky_signin_then_inbox_rule;

@@ -47,6 +47,7 @@
 //! forwarding rule to an outside address (an assistant's personal mailbox, a partner);
 //! migration scripts run under a risky admin sign-in.
 
+use super::folded::contains_ignore_ascii_case;
 use super::inbox_rule_exfiltration::{Exfiltration, actions, assess};
 use super::{Detector, RESOURCE_DEVELOPMENT, StateSize, T1586_002};
 use crate::config::{EngineConfig, Mode};
@@ -276,7 +277,7 @@ impl RiskySigninThenInboxRule {
                 self.config
                     .mail_apps
                     .iter()
-                    .any(|pattern| contains_ignore_case(name, pattern))
+                    .any(|pattern| contains_ignore_ascii_case(name, pattern))
             });
         named
             || sign_in.app_id.as_deref().is_some_and(|id| {
@@ -296,7 +297,7 @@ impl RiskySigninThenInboxRule {
                     && rule.parameter_names.iter().any(|name| {
                         SEED_RULE_PARAMETERS
                             .iter()
-                            .any(|parameter| contains_ignore_case(name, parameter))
+                            .any(|parameter| contains_ignore_ascii_case(name, parameter))
                     });
                 named.then_some(Verdict {
                     exfiltration: assessed,
@@ -681,15 +682,6 @@ fn level(level: RiskLevel) -> &'static str {
 /// Minutes, to a tenth.
 fn minutes(ms: i64) -> f64 {
     (ms as f64 / MINUTE_MS as f64 * 10.0).round() / 10.0
-}
-
-fn contains_ignore_case(text: &str, pattern: &str) -> bool {
-    let pattern = pattern.as_bytes();
-    pattern.is_empty()
-        || text
-            .as_bytes()
-            .windows(pattern.len())
-            .any(|window| window.eq_ignore_ascii_case(pattern))
 }
 
 impl Detector for RiskySigninThenInboxRule {
