@@ -2,8 +2,10 @@
 //! download.
 //!
 //! The framer has already unwrapped `{"@odata.context": ..., "value": [...]}`. The view
-//! ([`RawSignIn`]) is also the `properties` of an Azure Monitor record, which holds the same
-//! object. A Graph record is recognised by its `createdDateTime`.
+//! ([`RawSignIn`]) is filled by the member scanner ([`super::graph_members`]), here and for the
+//! `properties` of an Azure Monitor record, which holds the same object; its serde reading is
+//! the reference the scanner is tested against. A Graph record is recognised by its
+//! `createdDateTime`.
 
 use super::fields::{Fields, Names, first, first_named, to_outcome};
 use super::lenient::{Embedded, Flag};

@@ -32,91 +32,60 @@ pub fn read_text(text: &str) -> Result<RawSignIn<'_>, String> {
     let mut raw = RawSignIn::default();
     let mut members = Members::new(text).map_err(|error| error.to_string())?;
     while let Some((key, value)) = members.next().map_err(|error| error.to_string())? {
+        let name = key.name();
         let r = &mut raw;
-        match key.name().as_ref() {
-            "id" => set(&mut r.id, lenient(value, "id")?, "id")?,
-            "createdDateTime" => set(
-                &mut r.created_date_time,
-                lenient(value, "createdDateTime")?,
-                "createdDateTime",
-            )?,
-            "userPrincipalName" => set(
-                &mut r.user_principal_name,
-                lenient(value, "userPrincipalName")?,
-                "userPrincipalName",
-            )?,
-            "signInIdentifier" => set(
-                &mut r.sign_in_identifier,
-                lenient(value, "signInIdentifier")?,
-                "signInIdentifier",
-            )?,
-            "ipAddress" => set(&mut r.ip_address, lenient(value, "ipAddress")?, "ipAddress")?,
-            "appDisplayName" => set(
-                &mut r.app_display_name,
-                lenient(value, "appDisplayName")?,
-                "appDisplayName",
-            )?,
-            "appId" => set(&mut r.app_id, lenient(value, "appId")?, "appId")?,
-            "resourceDisplayName" => set(
-                &mut r.resource_display_name,
-                lenient(value, "resourceDisplayName")?,
-                "resourceDisplayName",
-            )?,
-            "clientAppUsed" => set(
-                &mut r.client_app_used,
-                lenient(value, "clientAppUsed")?,
-                "clientAppUsed",
-            )?,
-            "authenticationProtocol" => set(
-                &mut r.authentication_protocol,
-                lenient(value, "authenticationProtocol")?,
-                "authenticationProtocol",
-            )?,
-            "userAgent" => set(&mut r.user_agent, lenient(value, "userAgent")?, "userAgent")?,
-            "riskLevelDuringSignIn" => set(
-                &mut r.risk_level_during_sign_in,
-                lenient(value, "riskLevelDuringSignIn")?,
-                "riskLevelDuringSignIn",
-            )?,
-            "riskLevelAggregated" => set(
-                &mut r.risk_level_aggregated,
-                lenient(value, "riskLevelAggregated")?,
-                "riskLevelAggregated",
-            )?,
-            "riskState" => set(&mut r.risk_state, lenient(value, "riskState")?, "riskState")?,
-            "correlationId" => set(
-                &mut r.correlation_id,
-                lenient(value, "correlationId")?,
-                "correlationId",
-            )?,
-            "sessionId" => set(&mut r.session_id, lenient(value, "sessionId")?, "sessionId")?,
-            "status" => set(
-                &mut r.status.0,
-                typed::<Embedded<_>>(value, "status")?.0,
-                "status",
-            )?,
-            "location" => set(
-                &mut r.location.0,
-                typed::<Embedded<_>>(value, "location")?.0,
-                "location",
-            )?,
-            "isInteractive" => set(
-                &mut r.is_interactive.0,
-                typed::<Flag>(value, "isInteractive")?.0,
-                "isInteractive",
-            )?,
-            "isRisky" => set(
-                &mut r.is_risky.0,
-                typed::<Flag>(value, "isRisky")?.0,
-                "isRisky",
-            )?,
-            "signInEventTypes" => set(
-                &mut r.sign_in_event_types,
-                typed(value, "signInEventTypes")?,
-                "signInEventTypes",
-            )?,
-            _ => {}
-        }
+        let text_slot = match name.as_ref() {
+            "id" => &mut r.id,
+            "createdDateTime" => &mut r.created_date_time,
+            "userPrincipalName" => &mut r.user_principal_name,
+            "signInIdentifier" => &mut r.sign_in_identifier,
+            "ipAddress" => &mut r.ip_address,
+            "appDisplayName" => &mut r.app_display_name,
+            "appId" => &mut r.app_id,
+            "resourceDisplayName" => &mut r.resource_display_name,
+            "clientAppUsed" => &mut r.client_app_used,
+            "authenticationProtocol" => &mut r.authentication_protocol,
+            "userAgent" => &mut r.user_agent,
+            "riskLevelDuringSignIn" => &mut r.risk_level_during_sign_in,
+            "riskLevelAggregated" => &mut r.risk_level_aggregated,
+            "riskState" => &mut r.risk_state,
+            "correlationId" => &mut r.correlation_id,
+            "sessionId" => &mut r.session_id,
+            "status" => {
+                set(
+                    &mut r.status.0,
+                    typed::<Embedded<_>>(value, &name)?.0,
+                    &name,
+                )?;
+                continue;
+            }
+            "location" => {
+                set(
+                    &mut r.location.0,
+                    typed::<Embedded<_>>(value, &name)?.0,
+                    &name,
+                )?;
+                continue;
+            }
+            "isInteractive" => {
+                set(
+                    &mut r.is_interactive.0,
+                    typed::<Flag>(value, &name)?.0,
+                    &name,
+                )?;
+                continue;
+            }
+            "isRisky" => {
+                set(&mut r.is_risky.0, typed::<Flag>(value, &name)?.0, &name)?;
+                continue;
+            }
+            "signInEventTypes" => {
+                set(&mut r.sign_in_event_types, typed(value, &name)?, &name)?;
+                continue;
+            }
+            _ => continue,
+        };
+        set(text_slot, lenient(value, &*name)?, &name)?;
     }
     Ok(raw)
 }
