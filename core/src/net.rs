@@ -46,7 +46,11 @@ fn parse_any_spelling(text: &str) -> Option<IpAddr> {
 fn common_ipv4(bytes: &[u8]) -> Option<Ipv4Addr> {
     const MAPPED: &[u8] = b"::ffff:";
     let mapped = bytes.len() > MAPPED.len() && bytes[..MAPPED.len()].eq_ignore_ascii_case(MAPPED);
-    let rest = if mapped { &bytes[MAPPED.len()..] } else { bytes };
+    let rest = if mapped {
+        &bytes[MAPPED.len()..]
+    } else {
+        bytes
+    };
     let (address, after) = dotted_quad(rest)?;
     match after {
         [] => Some(address),

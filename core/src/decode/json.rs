@@ -3,7 +3,12 @@
 //! Recognition reads the record's top-level keys once, skipping values
 //! ([`serde::de::IgnoredAny`]). Because one input nearly always holds one shape, the shape of
 //! the previous record is tried first; each shape decoder answers `None` when the record lacks
-//! the keys that make it that shape, and only then are the keys read again.
+//! the keys that make it that shape, and only then are the keys read again. An input that
+//! mixes shapes (a SIEM export of several tables) would pay that failed attempt on every
+//! switch, so the shape is also remembered by the record's first key
+//! ([`super::FirstKeyShapes`]): an exporter writes the keys of one shape in one order, so
+//! the first key nearly always tells the shape, and it is tried first. Either way the record
+//! is decoded by a decoder that accepts it; the hints only choose which is asked first.
 
 use super::{DecodeContext, Outcome, probe, signin, ual};
 use crate::input::format::{JsonShape, KeySet, TopKey};
@@ -20,8 +25,14 @@ pub fn decode(bytes: &[u8], context: &mut DecodeContext) -> Outcome {
         return decode_as(shape, bytes, context)
             .unwrap_or_else(|| Outcome::Rejected(format!("not a `{}` record", shape.name())));
     }
-    if let Some(shape) = context.last_shape {
+    let first_key = first_key(bytes);
+    let hinted = first_key.and_then(|key| context.first_keys.shape(key));
+    if let Some(shape) = hinted.or(context.last_shape) {
         if let Some(outcome) = decode_as(shape, bytes, context) {
+            if hinted.is_none() {
+                context.first_keys.learn(first_key, shape);
+            }
+            context.last_shape = Some(shape);
             return outcome;
         }
     }
@@ -35,12 +46,25 @@ pub fn decode(bytes: &[u8], context: &mut DecodeContext) -> Outcome {
         );
     };
     context.last_shape = Some(shape);
-    decode_as(shape, bytes, context).unwrap_or_else(|| {
-        Outcome::Rejected(format!(
+    match decode_as(shape, bytes, context) {
+        Some(outcome) => {
+            context.first_keys.learn(first_key, shape);
+            outcome
+        }
+        None => Outcome::Rejected(format!(
             "record looks like `{}` but is not one",
             shape.name()
-        ))
-    })
+        )),
+    }
+}
+
+/// The first key of the object `bytes`, as written between its quotes; `None` when it has
+/// none or it is written with escapes.
+fn first_key(bytes: &[u8]) -> Option<&[u8]> {
+    let rest = bytes.trim_ascii_start().strip_prefix(b"{")?;
+    let rest = rest.trim_ascii_start().strip_prefix(b"\"")?;
+    let end = memchr::memchr2(b'"', b'\\', rest)?;
+    (rest[end] == b'"').then(|| &rest[..end])
 }
 
 /// Decodes `bytes` as `shape`; `None` when the record is not of that shape.
@@ -178,5 +202,48 @@ mod tests {
             br#"{"id":"2","createdDateTime":"2025-03-04T09:15:02Z","userPrincipalName":"a@b.com"}"#;
         let _ = decode(other, &mut context);
         assert_eq!(context.last_shape, Some(JsonShape::GraphSignin));
+    }
+
+    #[test]
+    fn mixed_shapes_decode_alike_whatever_was_seen_before() {
+        let ual = br#"{"Id":"1","CreationTime":"2025-03-04T09:15:02","Operation":"Send","UserId":"a@b.com"}"#;
+        let sign_in = br#"{"id":"2","createdDateTime":"2025-03-04T09:15:02Z","userPrincipalName":"a@b.com","status":{"errorCode":0}}"#;
+        let alone = |bytes: &[u8]| decode(bytes, &mut DecodeContext::default());
+        let mut context = DecodeContext::default();
+        for _ in 0..3 {
+            assert_eq!(decode(ual, &mut context), alone(ual));
+            assert_eq!(context.last_shape, Some(JsonShape::Ual));
+            assert_eq!(decode(sign_in, &mut context), alone(sign_in));
+            assert_eq!(context.last_shape, Some(JsonShape::GraphSignin));
+        }
+        assert_eq!(context.first_keys.shape(b"Id"), Some(JsonShape::Ual));
+        assert_eq!(
+            context.first_keys.shape(b"id"),
+            Some(JsonShape::GraphSignin)
+        );
+        // A record whose first key was seen in another shape is still decoded as its own.
+        let odd = br#"{"id":"3","CreationTime":"2025-03-04T09:15:02","Operation":"Send","Id":"3"}"#;
+        assert_eq!(decode(odd, &mut context), alone(odd));
+        assert!(matches!(decode(odd, &mut context), Outcome::Event(_)));
+    }
+
+    #[test]
+    fn the_first_key_is_read_as_written() {
+        assert_eq!(first_key(br#" { "Id" :1}"#), Some(&b"Id"[..]));
+        assert_eq!(first_key(br#"{"I\u0064":1}"#), None);
+        assert_eq!(first_key(br#"{}"#), None);
+        assert_eq!(first_key(br#"{"unterminated"#), None);
+    }
+
+    #[test]
+    fn first_keys_are_bounded() {
+        let mut shapes = crate::decode::FirstKeyShapes::default();
+        for index in 0..100 {
+            shapes.learn(Some(format!("k{index}").as_bytes()), JsonShape::Ual);
+        }
+        assert_eq!(shapes.shape(b"k0"), Some(JsonShape::Ual));
+        assert_eq!(shapes.shape(b"k99"), None);
+        shapes.learn(Some(b"k0"), JsonShape::GraphSignin);
+        assert_eq!(shapes.shape(b"k0"), Some(JsonShape::GraphSignin));
     }
 }

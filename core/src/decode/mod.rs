@@ -59,6 +59,8 @@ pub struct DecodeContext {
     pub forced_shape: Option<JsonShape>,
     /// The JSON shape of the previous record: records of one input almost always share it.
     pub last_shape: Option<JsonShape>,
+    /// The JSON shape of recent records by their first key, for inputs that mix shapes.
+    pub first_keys: FirstKeyShapes,
     /// W3C: the current `#Fields:` list.
     pub w3c_fields: Vec<String>,
     /// Where the record being decoded starts (set by [`decode`]), for the ids of JSON
@@ -79,6 +81,36 @@ impl DecodeContext {
     /// An id for a record of a source without ids: `input:line`.
     pub fn positional_id(&self, at: Position) -> String {
         format!("{}:{}", self.input, at.line)
+    }
+}
+
+/// The shape of the records that began with each first key, for the few first keys an input
+/// uses (bounded: an input with more distinct first keys than that gets no hint for the rest).
+#[derive(Debug, Clone, Default)]
+pub struct FirstKeyShapes(Vec<(Box<[u8]>, JsonShape)>);
+
+impl FirstKeyShapes {
+    /// At most this many first keys are remembered.
+    const MAX_KEYS: usize = 32;
+
+    /// The shape of the last record that began with `key`, if one did.
+    pub fn shape(&self, key: &[u8]) -> Option<JsonShape> {
+        self.0
+            .iter()
+            .find(|(known, _)| **known == *key)
+            .map(|(_, shape)| *shape)
+    }
+
+    /// Remembers that a record beginning with `key` was of `shape`.
+    pub fn learn(&mut self, key: Option<&[u8]>, shape: JsonShape) {
+        let Some(key) = key else {
+            return;
+        };
+        if let Some((_, known_shape)) = self.0.iter_mut().find(|(known, _)| **known == *key) {
+            *known_shape = shape;
+        } else if self.0.len() < Self::MAX_KEYS {
+            self.0.push((key.into(), shape));
+        }
     }
 }
 
