@@ -27,6 +27,7 @@ pub mod input;
 pub mod net;
 pub mod reorder;
 pub mod report;
+pub mod shared_text;
 pub mod state;
 pub mod time;
 

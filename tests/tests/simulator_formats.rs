@@ -202,7 +202,7 @@ fn normalised(event: &Event, format: &FormatSpec) -> Normalised {
         } else {
             time_ms
         },
-        country: sign_in.country.clone(),
+        country: sign_in.country.as_deref().map(str::to_owned),
         error_code,
         risk: (!format.lacks.contains(&Detail::Risk)).then(|| {
             format!(

@@ -59,6 +59,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::collections::VecDeque;
 use std::net::IpAddr;
+use std::sync::Arc;
 
 /// The stable id.
 pub const ID: &str = "risky_signin_then_inbox_rule";
@@ -138,10 +139,10 @@ struct Risky {
     record: String,
     time: Timestamp,
     ip: Option<IpAddr>,
-    app: Option<String>,
-    resource: Option<String>,
-    country: Option<String>,
-    city: Option<String>,
+    app: Option<Arc<str>>,
+    resource: Option<Arc<str>>,
+    country: Option<Arc<str>>,
+    city: Option<Arc<str>>,
     risk_during: RiskLevel,
     risk_aggregated: RiskLevel,
     risk_state: RiskState,

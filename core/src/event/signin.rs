@@ -1,6 +1,7 @@
 //! Sign-in attempts, from Entra ID sign-in logs or the audit log's STS logon records.
 
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// Entra ID risk level (`riskLevelDuringSignIn`, `riskLevelAggregated`).
 #[derive(
@@ -97,25 +98,25 @@ pub struct SignIn {
     /// `ErrorNumber`, whether written as number or text.
     pub error_code: u32,
     /// Failure reason text, when given.
-    pub failure_reason: Option<String>,
+    pub failure_reason: Option<Arc<str>>,
     /// Application signed in to (`appDisplayName`).
-    pub app: Option<String>,
+    pub app: Option<Arc<str>>,
     /// Application id (`appId`).
-    pub app_id: Option<String>,
+    pub app_id: Option<Arc<str>>,
     /// Resource (`resourceDisplayName`).
-    pub resource: Option<String>,
+    pub resource: Option<Arc<str>>,
     /// Client application (`clientAppUsed`: `Browser`, `IMAP4`, `Exchange ActiveSync`, ...).
-    pub client_app: Option<String>,
+    pub client_app: Option<Arc<str>>,
     /// Authentication protocol (`authenticationProtocol`: `ropc`, `deviceCode`, ...).
-    pub protocol: Option<String>,
+    pub protocol: Option<Arc<str>>,
     /// The client is a legacy-authentication one (Basic auth protocols).
     pub legacy_auth: bool,
     /// User agent.
-    pub user_agent: Option<String>,
+    pub user_agent: Option<Arc<str>>,
     /// ISO 3166-1 alpha-2 country, upper case.
-    pub country: Option<String>,
+    pub country: Option<Arc<str>>,
     /// City.
-    pub city: Option<String>,
+    pub city: Option<Arc<str>>,
     /// Latitude and longitude, when the record has them.
     pub coordinates: Option<(f64, f64)>,
     /// Risk level during the sign-in.

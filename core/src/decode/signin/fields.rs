@@ -31,7 +31,9 @@ use crate::decode::{Ignore, Outcome};
 use crate::event::signin::is_legacy_client_app;
 use crate::event::{Event, EventKind, LogSource, RiskLevel, RiskState, SignIn, SignInLog};
 use crate::net::{is_service_placeholder, parse_client_ip};
+use crate::shared_text::shared;
 use crate::time::Timestamp;
+use std::sync::Arc;
 
 /// Error code given to a failed sign-in whose export names no code (the portal's `Failure` or
 /// `Interrupted` without a `Sign-in error code`): it is not a success, and no AADSTS code is
@@ -266,27 +268,29 @@ pub fn to_outcome(fields: &Fields<'_>, names: Names) -> Outcome {
         return Outcome::ignored(reason, Some(id.to_owned()));
     }
     let owned = |value: Option<&str>| first([value]).map(str::to_owned);
-    let client_app = owned(fields.client_app);
+    let shared = |value: Option<&str>| first([value]).map(shared);
+    let client_app = shared(fields.client_app);
     let sign_in = SignIn {
         error_code,
         failure_reason: if error_code == 0 {
             None
         } else {
-            owned(fields.failure_reason)
+            shared(fields.failure_reason)
         },
-        app: owned(fields.app),
-        app_id: owned(fields.app_id),
-        resource: owned(fields.resource),
+        app: shared(fields.app),
+        app_id: shared(fields.app_id),
+        resource: shared(fields.resource),
         legacy_auth: client_app.as_deref().is_some_and(is_legacy_client_app),
         client_app,
-        protocol: owned(fields.protocol),
-        user_agent: owned(fields.user_agent),
+        protocol: shared(fields.protocol),
+        user_agent: shared(fields.user_agent),
         country: fields
             .countries
             .iter()
             .flatten()
-            .find_map(|c| country::alpha2(c)),
-        city: owned(fields.city),
+            .find_map(|c| country::alpha2(c))
+            .map(Arc::from),
+        city: shared(fields.city),
         coordinates,
         risk_during: fields
             .risk_during
