@@ -8,13 +8,13 @@
 //!
 //! Every record passes through here, so the hashing is chosen for speed: ids are hashed once
 //! with foldhash's quality hasher under a fixed seed (the same on every platform and run, since
-//! the hashes are saved in snapshots), and the set of hashes is keyed by the hash itself rather
-//! than hashing it again.
+//! the hashes are saved in snapshots), and the set of hashes is a table keyed by the hash
+//! itself ([`SeenIds`]).
 
 use foldhash::quality::FixedState;
 use serde::{Deserialize, Serialize};
-use std::collections::{HashSet, VecDeque};
-use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
+use std::collections::VecDeque;
+use std::hash::{BuildHasher, Hasher};
 
 /// The seed of the id hash. Changing it changes every saved hash (a new snapshot version).
 const ID_SEED: u64 = 0x6d61_696c_686f_756e;
@@ -26,34 +26,60 @@ fn id_hash(id: &str) -> u64 {
     hasher.finish()
 }
 
-/// A hasher for keys that are already well-mixed 64-bit hashes: passes them through.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct PassThrough(u64);
+/// Recently seen record ids.
+///
+/// The hashes live twice: in arrival order (`order`, to forget the oldest) and in an
+/// open-addressing table (`table`, linear probing, `0` for an empty slot) kept at most half
+/// full. A record costs one look into the table to insert its hash and, once the set is full,
+/// one more to remove the oldest: each a single cache line in nearly every case, where a
+/// general-purpose set touches a control byte and a bucket in separate places for both. The
+/// table is rebuilt from `order` when a snapshot is restored, so only `order` is saved.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(from = "SavedIds", into = "SavedIds")]
+pub struct SeenIds {
+    capacity: usize,
+    table: Vec<u64>,
+    order: VecDeque<u64>,
+    evicted: u64,
+}
 
-impl Hasher for PassThrough {
-    fn finish(&self) -> u64 {
-        self.0
-    }
+/// What a snapshot keeps of [`SeenIds`].
+#[derive(Serialize, Deserialize)]
+struct SavedIds {
+    capacity: usize,
+    order: VecDeque<u64>,
+    evicted: u64,
+}
 
-    fn write(&mut self, bytes: &[u8]) {
-        // Only `u64` keys are expected; anything else is folded in byte by byte.
-        for byte in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(*byte);
+impl From<SeenIds> for SavedIds {
+    fn from(seen: SeenIds) -> Self {
+        Self {
+            capacity: seen.capacity,
+            order: seen.order,
+            evicted: seen.evicted,
         }
-    }
-
-    fn write_u64(&mut self, value: u64) {
-        self.0 = value;
     }
 }
 
-/// Recently seen record ids.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct SeenIds {
-    capacity: usize,
-    set: HashSet<u64, BuildHasherDefault<PassThrough>>,
-    order: VecDeque<u64>,
-    evicted: u64,
+impl From<SavedIds> for SeenIds {
+    fn from(saved: SavedIds) -> Self {
+        let mut seen = Self::new(saved.capacity);
+        seen.evicted = saved.evicted;
+        for &hash in &saved.order {
+            if seen.insert(hash) {
+                seen.order.push_back(hash);
+            }
+        }
+        seen
+    }
+}
+
+/// The table's smallest size (slots).
+const MIN_SLOTS: usize = 1024;
+
+/// Hashes are stored with `0` meaning "empty": a hash of 0 is stored as 1.
+fn stored(hash: u64) -> u64 {
+    hash.max(1)
 }
 
 impl SeenIds {
@@ -61,7 +87,7 @@ impl SeenIds {
     pub fn new(capacity: usize) -> Self {
         Self {
             capacity,
-            set: HashSet::default(),
+            table: Vec::new(),
             order: VecDeque::new(),
             evicted: 0,
         }
@@ -72,18 +98,91 @@ impl SeenIds {
         if self.capacity == 0 {
             return false;
         }
-        let hash = id_hash(id);
-        if !self.set.insert(hash) {
+        let hash = stored(id_hash(id));
+        if !self.insert(hash) {
             return true;
         }
         self.order.push_back(hash);
         if self.order.len() > self.capacity {
             if let Some(oldest) = self.order.pop_front() {
-                self.set.remove(&oldest);
+                self.remove(oldest);
                 self.evicted += 1;
             }
         }
         false
+    }
+
+    /// The slot a hash starts probing at (the table's size is a power of two).
+    fn home(&self, hash: u64) -> usize {
+        // The high bits: the low ones of foldhash's output are as good, but this keeps
+        // neighbouring slots independent of the table size.
+        (hash >> (64 - self.table.len().trailing_zeros())) as usize
+    }
+
+    /// Inserts a stored hash; false when it was there already.
+    fn insert(&mut self, hash: u64) -> bool {
+        if (self.order.len() + 1) * 2 > self.table.len() {
+            self.grow();
+        }
+        let mask = self.table.len() - 1;
+        let mut slot = self.home(hash);
+        loop {
+            match self.table[slot] {
+                0 => {
+                    self.table[slot] = hash;
+                    return true;
+                }
+                present if present == hash => return false,
+                _ => slot = (slot + 1) & mask,
+            }
+        }
+    }
+
+    /// Removes a stored hash that is in the table, shifting back the entries after it that
+    /// would otherwise no longer be found.
+    fn remove(&mut self, hash: u64) {
+        let mask = self.table.len() - 1;
+        let mut hole = self.home(hash);
+        while self.table[hole] != hash {
+            if self.table[hole] == 0 {
+                return;
+            }
+            hole = (hole + 1) & mask;
+        }
+        let mut next = hole;
+        loop {
+            next = (next + 1) & mask;
+            let candidate = self.table[next];
+            if candidate == 0 {
+                break;
+            }
+            // The candidate may fill the hole when its home is not in (hole, next].
+            let home = self.home(candidate);
+            let stays = if hole <= next {
+                hole < home && home <= next
+            } else {
+                hole < home || home <= next
+            };
+            if !stays {
+                self.table[hole] = candidate;
+                hole = next;
+            }
+        }
+        self.table[hole] = 0;
+    }
+
+    /// Doubles the table (or makes the first one) and puts every hash back.
+    fn grow(&mut self) {
+        let slots = (self.table.len() * 2).max(MIN_SLOTS);
+        let old = std::mem::replace(&mut self.table, vec![0; slots]);
+        let mask = slots - 1;
+        for hash in old.into_iter().filter(|&hash| hash != 0) {
+            let mut slot = self.home(hash);
+            while self.table[slot] != 0 {
+                slot = (slot + 1) & mask;
+            }
+            self.table[slot] = hash;
+        }
     }
 
     /// Ids forgotten to stay within the bound.
@@ -143,5 +242,54 @@ mod tests {
         let mut seen = SeenIds::new(0);
         assert!(!seen.seen_before("a"));
         assert!(!seen.seen_before("a"));
+    }
+
+    #[test]
+    fn removal_keeps_every_other_hash_findable_across_the_wrap() {
+        let mut seen = SeenIds::new(100);
+        let last_home = 1023u64 << 54;
+        let hashes: Vec<u64> = (1..=5).map(|k| last_home | k).chain([7, 8]).collect();
+        for &hash in &hashes {
+            assert!(seen.insert(hash));
+            seen.order.push_back(hash);
+        }
+        for (index, &gone) in hashes.iter().enumerate() {
+            seen.remove(gone);
+            for &kept in &hashes[index + 1..] {
+                assert!(!seen.insert(kept), "{kept:x} lost after removing {gone:x}");
+            }
+            assert!(seen.insert(gone), "{gone:x} removed");
+            seen.remove(gone);
+        }
+        assert!(seen.table.iter().all(|&slot| slot == 0));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_table_agrees_with_a_plain_set(
+            ids in proptest::collection::vec(0u16..400, 0..3000),
+            capacity in 1usize..300,
+        ) {
+            let mut seen = SeenIds::new(capacity);
+            let mut model: VecDeque<String> = VecDeque::new();
+            for id in ids {
+                let id = format!("id-{id}");
+                let expected = model.contains(&id);
+                proptest::prop_assert_eq!(seen.seen_before(&id), expected, "{}", id);
+                if !expected {
+                    model.push_back(id);
+                    if model.len() > capacity {
+                        model.pop_front();
+                    }
+                }
+                proptest::prop_assert_eq!(seen.len(), model.len());
+            }
+            let restored: SeenIds =
+                serde_json::from_str(&serde_json::to_string(&seen).expect("saves")).expect("restores");
+            for id in &model {
+                proptest::prop_assert!(restored.clone().seen_before(id));
+            }
+            proptest::prop_assert_eq!(restored.evicted(), seen.evicted());
+        }
     }
 }
