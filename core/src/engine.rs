@@ -258,10 +258,15 @@ impl Engine {
             return;
         }
         current.format = self.input.format().map(|format| match format {
-            Format::Json(None) => pipeline.context.last_shape.map_or_else(
-                || format.to_string(),
-                |shape| format!("json ({})", shape.name()),
-            ),
+            Format::Json(None) if !pipeline.context.shapes_seen.is_empty() => {
+                let shapes: Vec<&str> = pipeline
+                    .context
+                    .shapes_seen
+                    .iter()
+                    .map(|shape| shape.name())
+                    .collect();
+                format!("json ({})", shapes.join(", "))
+            }
             _ => format.to_string(),
         });
         current.gzip = self.input.gzipped();
@@ -506,6 +511,25 @@ mod tests {
             (3, 2)
         );
         assert_eq!(stats.inputs[1].format.as_deref(), Some("json (ual)"));
+    }
+
+    #[test]
+    fn an_input_of_several_shapes_names_each() {
+        let mut engine = Engine::new(EngineConfig::default());
+        engine.begin_input("siem-export.ndjson").expect("begins");
+        let lines = [
+            r#"{"Id":"a1","CreationTime":"2025-03-04T09:15:02","Operation":"Send","UserId":"a@b.com"}"#,
+            r#"{"id":"s1","createdDateTime":"2025-03-04T09:16:02Z","userPrincipalName":"a@b.com","ipAddress":"203.0.113.5","status":{"errorCode":0}}"#,
+            r#"{"Id":"a2","CreationTime":"2025-03-04T09:17:02","Operation":"Send","UserId":"a@b.com"}"#,
+        ];
+        engine.push(lines.join("\n").as_bytes()).expect("open");
+        engine.finish().expect("open");
+        let stats = engine.stats();
+        assert_eq!(stats.events, 3);
+        assert_eq!(
+            stats.inputs[0].format.as_deref(),
+            Some("json (ual, graph-signin)")
+        );
     }
 
     #[test]

@@ -32,7 +32,7 @@ pub fn decode(bytes: &[u8], context: &mut DecodeContext) -> Outcome {
             if hinted.is_none() {
                 context.first_keys.learn(first_key, shape);
             }
-            context.last_shape = Some(shape);
+            context.decoded_as(shape);
             return outcome;
         }
     }
@@ -45,16 +45,19 @@ pub fn decode(bytes: &[u8], context: &mut DecodeContext) -> Outcome {
             "unrecognised record: its keys match none of the known export shapes".into(),
         );
     };
-    context.last_shape = Some(shape);
     match decode_as(shape, bytes, context) {
         Some(outcome) => {
             context.first_keys.learn(first_key, shape);
+            context.decoded_as(shape);
             outcome
         }
-        None => Outcome::Rejected(format!(
-            "record looks like `{}` but is not one",
-            shape.name()
-        )),
+        None => {
+            context.last_shape = Some(shape);
+            Outcome::Rejected(format!(
+                "record looks like `{}` but is not one",
+                shape.name()
+            ))
+        }
     }
 }
 

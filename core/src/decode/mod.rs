@@ -59,6 +59,9 @@ pub struct DecodeContext {
     pub forced_shape: Option<JsonShape>,
     /// The JSON shape of the previous record: records of one input almost always share it.
     pub last_shape: Option<JsonShape>,
+    /// Every JSON shape the input's records had, in the order first seen (for the input's
+    /// format name in the stats).
+    pub shapes_seen: Vec<JsonShape>,
     /// The JSON shape of recent records by their first key, for inputs that mix shapes.
     pub first_keys: FirstKeyShapes,
     /// W3C: the current `#Fields:` list.
@@ -75,6 +78,16 @@ impl DecodeContext {
             input: input.to_owned(),
             forced_shape,
             ..Self::default()
+        }
+    }
+
+    /// Notes that a record of `shape` was decoded.
+    pub fn decoded_as(&mut self, shape: JsonShape) {
+        if self.last_shape != Some(shape) {
+            self.last_shape = Some(shape);
+            if !self.shapes_seen.contains(&shape) {
+                self.shapes_seen.push(shape);
+            }
         }
     }
 
