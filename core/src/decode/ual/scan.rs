@@ -90,9 +90,13 @@ impl<'a> RawJson<'a> {
             return None;
         };
         Some(if escaped {
-            serde_json::from_str::<String>(self.text)
-                .map(Cow::Owned)
-                .map_err(|error| error.to_string())
+            let content = self.text.get(1..self.text.len() - 1).unwrap_or_default();
+            match unescape_common(content) {
+                Some(unescaped) => Ok(Cow::Owned(unescaped)),
+                None => serde_json::from_str::<String>(self.text)
+                    .map(Cow::Owned)
+                    .map_err(|error| error.to_string()),
+            }
         } else {
             // The quotes are ASCII, so the content's ends are character boundaries.
             Ok(Cow::Borrowed(
@@ -100,6 +104,38 @@ impl<'a> RawJson<'a> {
             ))
         })
     }
+}
+
+/// The content of a JSON string with the common escapes (`\\`, `\"`, `\/`, `\n`, ...) undone,
+/// as serde_json reads it; `None` for anything else (`\u` escapes, control characters, a
+/// broken escape), which serde_json then reads or refuses. Folder paths (`\Sent Items`,
+/// written `"\\Sent Items"`) carry an escape in every record, and this spares them a
+/// general-purpose parse.
+fn unescape_common(content: &str) -> Option<String> {
+    let bytes = content.as_bytes();
+    if bytes.iter().any(|&byte| byte < 0x20) {
+        return None;
+    }
+    let mut unescaped = String::with_capacity(content.len());
+    let mut rest = content;
+    while let Some(at) = rest.find('\\') {
+        unescaped.push_str(&rest[..at]);
+        let replacement = match rest.as_bytes().get(at + 1)? {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            _ => return None,
+        };
+        unescaped.push(replacement);
+        rest = &rest[at + 2..];
+    }
+    unescaped.push_str(rest);
+    Some(unescaped)
 }
 
 /// The members of one JSON object, in order.
@@ -791,6 +827,25 @@ mod tests {
     }
 
     #[test]
+    fn common_escapes_read_as_serde_reads_them() {
+        for content in [
+            r"\\Sent Items",
+            r#"a \"quoted\" \/path\/ \t\r\n\b\f end\\"#,
+            r"\u00e9t\u00e9",
+            r"broken \x",
+            "control \u{1} \\n character",
+        ] {
+            let quoted = format!("\"{content}\"");
+            let value = whole_value(&quoted).expect("a string");
+            let ours = value.string().expect("a string").map(Cow::into_owned);
+            let serde = serde_json::from_str::<String>(&quoted).map_err(|error| error.to_string());
+            assert_eq!(ours, serde, "{content:?}");
+        }
+        assert_eq!(unescape_common(r"\u00e9"), None);
+        assert_eq!(unescape_common(r"\\Inbox"), Some(r"\Inbox".to_owned()));
+    }
+
+    #[test]
     fn strings_are_borrowed_unless_escaped() {
         let mut members = Members::new(r#"{"a":"plain","b":"t\u00e9\n"}"#).expect("object");
         let (_, plain) = members.next().expect("valid").expect("a member");
@@ -893,6 +948,17 @@ mod tests {
             }
 
             /// Any bytes at all: an answer, never a panic.
+            #[test]
+            fn escaped_strings_read_as_serde_reads_them(
+                content in r#"([a-zA-Zé ]|\\[\\"/bfnrt]|\\u00[0-9a-f]{2}|\\x)*"#
+            ) {
+                let quoted = format!("\"{content}\"");
+                let serde = serde_json::from_str::<String>(&quoted).map_err(|error| error.to_string());
+                let value = whole_value(&quoted).expect("a string");
+                let ours = value.string().expect("a string").map(Cow::into_owned);
+                prop_assert_eq!(ours, serde);
+            }
+
             #[test]
             fn never_panics(text in "\\{[\"a-z:,{}\\[\\]\\\\ 0-9.eE+\\-é\u{1F600}]{0,48}") {
                 if let Ok(mut members) = Members::new(&text) {
