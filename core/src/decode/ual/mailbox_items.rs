@@ -16,7 +16,7 @@
 use super::members::{folder_path, mail_item, mail_items, recipient_addresses};
 use super::name_values::NameValues;
 use super::record::AuditRecord;
-use super::text::{case_folded, non_blank, owned};
+use super::text::{case_folded, non_blank, owned, owned_text};
 use crate::decode::lenient::{LenientText, is_truthy};
 use crate::event::mail::DeletedItem;
 use crate::event::{DeleteKind, MailAccess, MailDelete, MailSend, SendKind};
@@ -27,9 +27,9 @@ pub fn send(kind: SendKind, record: &AuditRecord<'_>) -> Result<MailSend, String
     let recipients = recipient_addresses(record.recipient_list, "recipientList")?;
     Ok(MailSend {
         kind: Some(kind),
-        subject: owned(item.subject.as_deref()),
-        message_id: owned(item.internet_message_id.as_deref()),
-        folder: owned(item.folder_path.as_deref()),
+        subject: owned_text(item.subject),
+        message_id: owned_text(item.internet_message_id),
+        folder: owned_text(item.folder_path),
         session_id: owned(record.session_id()?.as_deref()),
         client: owned(record.client_info_string()?.as_deref()),
         on_behalf_of: match case_folded(record.send_as_user_smtp()?.as_deref()) {

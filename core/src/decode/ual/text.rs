@@ -4,6 +4,9 @@
 //! with `smtp:` and join recipient lists with `;`. Events carry none of that: an absent value
 //! is `None`, an address is bare, a list is a list.
 
+use super::values::Text;
+use std::borrow::Cow;
+
 /// The text trimmed, or `None` when nothing is left.
 ///
 /// Most values have nothing to trim: when both end bytes are printable ASCII (never
@@ -21,6 +24,16 @@ pub fn non_blank(text: &str) -> Option<&str> {
 /// An owned, trimmed copy of a non-blank value.
 pub fn owned(text: Option<&str>) -> Option<String> {
     text.and_then(non_blank).map(str::to_owned)
+}
+
+/// Like [`owned`], for a value read from JSON: a value that had to be unescaped is already
+/// an owned copy, and is kept rather than copied again when it needs no trimming.
+pub fn owned_text(text: Option<Text<'_>>) -> Option<String> {
+    let text = text?;
+    match text.0 {
+        Cow::Owned(value) if non_blank(&value).map(str::len) == Some(value.len()) => Some(value),
+        value => owned(Some(&value)),
+    }
 }
 
 /// A case-folded copy of a non-blank identity (UPN, mailbox, address).
@@ -77,6 +90,25 @@ pub fn looks_like_address(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unescaped_values_are_kept_unless_they_need_trimming() {
+        let owned_value = |text: &str| Some(Text(Cow::Owned(text.to_owned())));
+        assert_eq!(
+            owned_text(owned_value("\\Sent Items")).as_deref(),
+            Some("\\Sent Items")
+        );
+        assert_eq!(
+            owned_text(owned_value(" \\Inbox ")).as_deref(),
+            Some("\\Inbox")
+        );
+        assert_eq!(owned_text(owned_value("  ")), None);
+        assert_eq!(
+            owned_text(Some(Text(Cow::Borrowed(" x")))).as_deref(),
+            Some("x")
+        );
+        assert_eq!(owned_text(None), None);
+    }
 
     #[test]
     fn blanks_are_absent() {
