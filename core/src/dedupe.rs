@@ -264,6 +264,7 @@ mod tests {
         assert!(seen.table.iter().all(|&slot| slot == 0));
     }
 
+    #[cfg(not(target_arch = "wasm32"))]
     proptest::proptest! {
         #[test]
         fn the_table_agrees_with_a_plain_set(

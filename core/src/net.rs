@@ -212,6 +212,7 @@ mod tests {
         }
     }
 
+    #[cfg(not(target_arch = "wasm32"))]
     proptest::proptest! {
         #[test]
         fn the_fast_route_agrees_with_the_general_route(text in "(::[fF]{4}:)?[0-9.:]{0,20}") {
