@@ -112,10 +112,9 @@ impl SeenIds {
         false
     }
 
-    /// The slot a hash starts probing at (the table's size is a power of two).
+    /// The slot a hash starts probing at: its top bits, as many as the table's size (a power
+    /// of two) needs.
     fn home(&self, hash: u64) -> usize {
-        // The high bits: the low ones of foldhash's output are as good, but this keeps
-        // neighbouring slots independent of the table size.
         (hash >> (64 - self.table.len().trailing_zeros())) as usize
     }
 
@@ -124,6 +123,12 @@ impl SeenIds {
         if (self.order.len() + 1) * 2 > self.table.len() {
             self.grow();
         }
+        self.place(hash)
+    }
+
+    /// Puts a stored hash in the first free slot from its home, unless it is there already
+    /// (false); the table must have a free slot.
+    fn place(&mut self, hash: u64) -> bool {
         let mask = self.table.len() - 1;
         let mut slot = self.home(hash);
         loop {
@@ -175,13 +180,8 @@ impl SeenIds {
     fn grow(&mut self) {
         let slots = (self.table.len() * 2).max(MIN_SLOTS);
         let old = std::mem::replace(&mut self.table, vec![0; slots]);
-        let mask = slots - 1;
         for hash in old.into_iter().filter(|&hash| hash != 0) {
-            let mut slot = self.home(hash);
-            while self.table[slot] != 0 {
-                slot = (slot + 1) & mask;
-            }
-            self.table[slot] = hash;
+            self.place(hash);
         }
     }
 

@@ -107,6 +107,7 @@ impl FormatWriter for IisW3c {
 mod tests {
     use super::*;
     use crate::output::decoded;
+    use crate::output::tests::context;
     use crate::record::WebHit;
     use chrono::{Duration, TimeZone, Utc};
     use mailhound_core::EventKind;
@@ -135,12 +136,7 @@ mod tests {
 
     #[test]
     fn a_line_has_dashes_for_empty_values_and_pluses_for_spaces() {
-        let context = WriterContext {
-            file: "exchange-iis.log".into(),
-            tenant_id: String::new(),
-            domain: "northwind-traders.com".into(),
-        };
-        let mut writer = IisW3c::new(&context);
+        let mut writer = IisW3c::new(&context("exchange-iis.log"));
         let mut out = Vec::new();
         let record = SimRecord {
             time: Utc.with_ymd_and_hms(2025, 3, 4, 8, 1, 7).unwrap(),
@@ -162,12 +158,7 @@ mod tests {
 
     #[test]
     fn the_decoder_reads_back_what_was_written_with_a_header_per_day() {
-        let context = WriterContext {
-            file: "exchange-iis.log".into(),
-            tenant_id: String::new(),
-            domain: "northwind-traders.com".into(),
-        };
-        let mut writer = IisW3c::new(&context);
+        let mut writer = IisW3c::new(&context("exchange-iis.log"));
         let mut out = Vec::new();
         let first = Utc.with_ymd_and_hms(2025, 3, 4, 8, 41, 17).unwrap();
         let times = [

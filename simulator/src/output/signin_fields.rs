@@ -170,7 +170,7 @@ pub(crate) mod tests {
     fn every_country_name_reads_back() {
         for place in OFFICES.iter().chain(TRAVEL).chain(ATTACKER) {
             assert_eq!(
-                alpha2(country_name(place.country)).as_deref(),
+                alpha2(country_name(place.country)),
                 Some(place.country),
                 "{}",
                 place.country

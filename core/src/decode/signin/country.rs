@@ -24,7 +24,7 @@ const EXTRA_ALIASES: &[(&str, &str)] = &[
 ];
 
 /// The alpha-2 code for a code (alpha-2 or alpha-3), a country name or an alias.
-pub fn alpha2(text: &str) -> Option<String> {
+pub fn alpha2(text: &str) -> Option<&'static str> {
     let text = text.trim();
     if text.is_empty() {
         return None;
@@ -35,17 +35,17 @@ pub fn alpha2(text: &str) -> Option<String> {
         _ => None,
     };
     if let Some(country) = country {
-        return Some(country.alpha2.to_owned());
+        return Some(country.alpha2);
     }
     let squeezed = squeeze(text);
     if let Some((_, code)) = EXTRA_ALIASES.iter().find(|(alias, _)| *alias == squeezed) {
-        return Some((*code).to_owned());
+        return Some(code);
     }
     Country::from_name(&squeezed)
         .or_else(|_| Country::from_alias(&squeezed))
         .or_else(|_| Country::from_name(format!("the{squeezed}")))
         .ok()
-        .map(|country| country.alpha2.to_owned())
+        .map(|country| country.alpha2)
 }
 
 /// Lower case, Latin accents dropped, everything but letters and digits removed, as the
@@ -95,26 +95,26 @@ mod tests {
     #[test]
     fn codes_names_and_aliases() {
         let code = |text: &str| alpha2(text);
-        assert_eq!(code("NL").as_deref(), Some("NL"));
-        assert_eq!(code(" nl ").as_deref(), Some("NL"));
-        assert_eq!(code("DEU").as_deref(), Some("DE"));
-        assert_eq!(code("United States").as_deref(), Some("US"));
-        assert_eq!(code("United States of America").as_deref(), Some("US"));
-        assert_eq!(code("Germany").as_deref(), Some("DE"));
-        assert_eq!(code("germany").as_deref(), Some("DE"));
-        assert_eq!(code("Netherlands").as_deref(), Some("NL"));
-        assert_eq!(code("The Netherlands").as_deref(), Some("NL"));
-        assert_eq!(code("United Kingdom").as_deref(), Some("GB"));
-        assert_eq!(code("UK").as_deref(), Some("GB"));
-        assert_eq!(code("Russia").as_deref(), Some("RU"));
-        assert_eq!(code("South Korea").as_deref(), Some("KR"));
-        assert_eq!(code("Viet Nam").as_deref(), Some("VN"));
-        assert_eq!(code("Türkiye").as_deref(), Some("TR"));
-        assert_eq!(code("Turkey").as_deref(), Some("TR"));
-        assert_eq!(code("Czech Republic").as_deref(), Some("CZ"));
-        assert_eq!(code("Hong Kong").as_deref(), Some("HK"));
-        assert_eq!(code("Côte d'Ivoire").as_deref(), Some("CI"));
-        assert_eq!(code("Curaçao").as_deref(), Some("CW"));
+        assert_eq!(code("NL"), Some("NL"));
+        assert_eq!(code(" nl "), Some("NL"));
+        assert_eq!(code("DEU"), Some("DE"));
+        assert_eq!(code("United States"), Some("US"));
+        assert_eq!(code("United States of America"), Some("US"));
+        assert_eq!(code("Germany"), Some("DE"));
+        assert_eq!(code("germany"), Some("DE"));
+        assert_eq!(code("Netherlands"), Some("NL"));
+        assert_eq!(code("The Netherlands"), Some("NL"));
+        assert_eq!(code("United Kingdom"), Some("GB"));
+        assert_eq!(code("UK"), Some("GB"));
+        assert_eq!(code("Russia"), Some("RU"));
+        assert_eq!(code("South Korea"), Some("KR"));
+        assert_eq!(code("Viet Nam"), Some("VN"));
+        assert_eq!(code("Türkiye"), Some("TR"));
+        assert_eq!(code("Turkey"), Some("TR"));
+        assert_eq!(code("Czech Republic"), Some("CZ"));
+        assert_eq!(code("Hong Kong"), Some("HK"));
+        assert_eq!(code("Côte d'Ivoire"), Some("CI"));
+        assert_eq!(code("Curaçao"), Some("CW"));
     }
 
     #[test]

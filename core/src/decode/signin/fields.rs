@@ -33,7 +33,6 @@ use crate::event::{Event, EventKind, LogSource, RiskLevel, RiskState, SignIn, Si
 use crate::net::{is_service_placeholder, parse_client_ip};
 use crate::shared_text::shared;
 use crate::time::Timestamp;
-use std::sync::Arc;
 
 /// Error code given to a failed sign-in whose export names no code (the portal's `Failure` or
 /// `Interrupted` without a `Sign-in error code`): it is not a success, and no AADSTS code is
@@ -268,29 +267,29 @@ pub fn to_outcome(fields: &Fields<'_>, names: Names) -> Outcome {
         return Outcome::ignored(reason, Some(id.to_owned()));
     }
     let owned = |value: Option<&str>| first([value]).map(str::to_owned);
-    let shared = |value: Option<&str>| first([value]).map(shared);
-    let client_app = shared(fields.client_app);
+    let share = |value: Option<&str>| first([value]).map(shared);
+    let client_app = share(fields.client_app);
     let sign_in = SignIn {
         error_code,
         failure_reason: if error_code == 0 {
             None
         } else {
-            shared(fields.failure_reason)
+            share(fields.failure_reason)
         },
-        app: shared(fields.app),
-        app_id: shared(fields.app_id),
-        resource: shared(fields.resource),
+        app: share(fields.app),
+        app_id: share(fields.app_id),
+        resource: share(fields.resource),
         legacy_auth: client_app.as_deref().is_some_and(is_legacy_client_app),
         client_app,
-        protocol: shared(fields.protocol),
-        user_agent: shared(fields.user_agent),
+        protocol: share(fields.protocol),
+        user_agent: share(fields.user_agent),
         country: fields
             .countries
             .iter()
             .flatten()
             .find_map(|c| country::alpha2(c))
-            .map(Arc::from),
-        city: shared(fields.city),
+            .map(shared),
+        city: share(fields.city),
         coordinates,
         risk_during: fields
             .risk_during

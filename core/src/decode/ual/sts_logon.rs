@@ -13,10 +13,9 @@ use super::envelope::Envelope;
 use super::members::aad_session_id;
 use super::name_values::NameValues;
 use super::record::AuditRecord;
-use super::text::{non_blank, owned};
+use super::text::{non_blank, owned, shared_copy};
 use crate::decode::lenient::LenientText;
 use crate::event::{SignIn, SignInLog};
-use crate::shared_text::shared;
 
 /// The error code of a failed sign-in whose record names no known error.
 pub const UNKNOWN_FAILURE: u32 = u32::MAX;
@@ -48,11 +47,7 @@ pub fn sign_in(
     let [device_session] =
         NameValues::pick(record.device_properties, "DeviceProperties", ["SessionId"])?;
     let aad_session = aad_session_id(record.app_access_context, "AppAccessContext")?;
-    let failure_reason = record
-        .logon_error()?
-        .as_deref()
-        .and_then(non_blank)
-        .map(shared);
+    let failure_reason = shared_copy(record.logon_error()?.as_deref());
     let code = match code(record.error_number()?.as_ref(), "ErrorNumber")? {
         Some(code) => Some(code),
         None => code(record.error_code()?.as_ref(), "ErrorCode")?,
@@ -68,16 +63,8 @@ pub fn sign_in(
     Ok(SignIn {
         error_code,
         failure_reason,
-        app_id: record
-            .application_id()?
-            .as_deref()
-            .and_then(non_blank)
-            .map(shared),
-        user_agent: [user_agent.as_deref(), envelope.user_agent]
-            .into_iter()
-            .flatten()
-            .find_map(non_blank)
-            .map(shared),
+        app_id: shared_copy(record.application_id()?.as_deref()),
+        user_agent: shared_copy(user_agent.as_deref()).or_else(|| shared_copy(envelope.user_agent)),
         log: SignInLog::AuditLog,
         session_id: owned(record.session_id()?.as_deref())
             .or_else(|| owned(device_session.as_deref()))

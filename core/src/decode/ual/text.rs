@@ -5,7 +5,9 @@
 //! is `None`, an address is bare, a list is a list.
 
 use super::values::Text;
+use crate::shared_text::shared;
 use std::borrow::Cow;
+use std::sync::Arc;
 
 /// The text trimmed, or `None` when nothing is left.
 ///
@@ -24,6 +26,11 @@ pub fn non_blank(text: &str) -> Option<&str> {
 /// An owned, trimmed copy of a non-blank value.
 pub fn owned(text: Option<&str>) -> Option<String> {
     text.and_then(non_blank).map(str::to_owned)
+}
+
+/// A shared copy ([`crate::shared_text`]) of a non-blank value that repeats across records.
+pub fn shared_copy(text: Option<&str>) -> Option<Arc<str>> {
+    text.and_then(non_blank).map(shared)
 }
 
 /// Like [`owned`], for a value read from JSON: a value that had to be unescaped is already
