@@ -12,42 +12,57 @@
 
 use crate::time::Timestamp;
 use foldhash::fast::RandomState;
-use serde::{Deserialize, Serialize};
+use hashbrown::HashTable;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::borrow::Borrow;
-use std::collections::{BTreeMap, HashMap};
-use std::hash::Hash;
+use std::collections::{BTreeSet, VecDeque};
+use std::hash::{BuildHasher, Hash};
 
 /// A bounded map from keys to per-key state, ordered by last touch for expiry and eviction.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(bound(
-    serialize = "K: Serialize + Eq + Hash + Ord, V: Serialize",
-    deserialize = "K: Deserialize<'de> + Eq + Hash + Ord + Clone, V: Deserialize<'de>"
-))]
+///
+/// The touch order is kept as *marks* `(touched, sequence, hash)`: a touch adds a mark and
+/// leaves the key's previous one stale (its sequence no longer matches the entry's), so a
+/// touch costs one hash lookup and one append instead of moving the key inside an ordered
+/// map. Touches come in event-time order, so marks are appended to a queue already in order;
+/// the rare touch older than the newest mark goes to a small ordered set instead. The
+/// oldest key is the older of the two fronts, stale marks skipped; stale marks are swept out
+/// whenever they outnumber the keys.
+#[derive(Debug, Clone)]
 pub struct KeyedState<K, V> {
     capacity: usize,
-    entries: HashMap<K, Entry<V>, RandomState>,
-    /// Keys by (last touch, touch sequence): unique, so a touch moves its key out and back in
-    /// without copying it. Saved as a list of `[time, sequence, key]`.
-    #[serde(with = "touch_order")]
-    by_touch: BTreeMap<(Timestamp, u64), K>,
+    hasher: RandomState,
+    entries: HashTable<Entry<K, V>>,
+    in_order: VecDeque<Mark>,
+    out_of_order: BTreeSet<Mark>,
     touches: u64,
     evicted: u64,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct Entry<V> {
+#[derive(Debug, Clone)]
+struct Entry<K, V> {
+    key: K,
     value: V,
     touched: Timestamp,
     sequence: u64,
 }
 
-impl<K: Eq + Hash + Ord + Clone, V> KeyedState<K, V> {
+/// A key's place in the touch order; stale once the key is touched again or removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Mark {
+    touched: Timestamp,
+    sequence: u64,
+    hash: u64,
+}
+
+impl<K: Eq + Hash, V> KeyedState<K, V> {
     /// A map of at most `capacity` keys.
     pub fn new(capacity: usize) -> Self {
         Self {
             capacity: capacity.max(1),
-            entries: HashMap::default(),
-            by_touch: BTreeMap::new(),
+            hasher: RandomState::default(),
+            entries: HashTable::new(),
+            in_order: VecDeque::new(),
+            out_of_order: BTreeSet::new(),
             touches: 0,
             evicted: 0,
         }
@@ -55,7 +70,10 @@ impl<K: Eq + Hash + Ord + Clone, V> KeyedState<K, V> {
 
     /// The state of `key`, created with `create` if absent, marked as touched at `now`.
     /// Making room for a new key evicts the least recently touched one.
-    pub fn touch(&mut self, key: &K, now: Timestamp, create: impl FnOnce() -> V) -> &mut V {
+    pub fn touch(&mut self, key: &K, now: Timestamp, create: impl FnOnce() -> V) -> &mut V
+    where
+        K: Clone,
+    {
         self.touch_by(key, now, create)
     }
 
@@ -66,35 +84,45 @@ impl<K: Eq + Hash + Ord + Clone, V> KeyedState<K, V> {
         K: Borrow<Q>,
         Q: Hash + Eq + ?Sized + ToOwned<Owned = K>,
     {
+        self.sweep_if_stale();
         self.touches += 1;
         let sequence = self.touches;
-        if self.entries.contains_key(key) {
-            let Some(entry) = self.entries.get_mut(key) else {
-                unreachable!("the key is present")
-            };
-            let owned = self
-                .by_touch
-                .remove(&(entry.touched, entry.sequence))
-                .unwrap_or_else(|| key.to_owned());
-            entry.touched = entry.touched.max(now);
-            entry.sequence = sequence;
-            self.by_touch.insert((entry.touched, sequence), owned);
-            return &mut entry.value;
-        }
-        if self.entries.len() >= self.capacity {
+        let hash = self.hasher.hash_one(key);
+        let touched = self
+            .entries
+            .find_mut(hash, |entry| entry.key.borrow() == key)
+            .map(|entry| {
+                entry.touched = entry.touched.max(now);
+                entry.sequence = sequence;
+                entry.touched
+            });
+        if touched.is_none() && self.entries.len() >= self.capacity {
             self.evict_oldest();
         }
-        let owned = key.to_owned();
-        self.by_touch.insert((now, sequence), owned.clone());
-        &mut self
-            .entries
-            .entry(owned)
-            .or_insert(Entry {
-                value: create(),
-                touched: now,
-                sequence,
-            })
-            .value
+        self.add_mark(Mark {
+            touched: touched.unwrap_or(now),
+            sequence,
+            hash,
+        });
+        let hasher = &self.hasher;
+        match self.entries.entry(
+            hash,
+            |entry| entry.key.borrow() == key,
+            |entry| hasher.hash_one(&entry.key),
+        ) {
+            hashbrown::hash_table::Entry::Occupied(occupied) => &mut occupied.into_mut().value,
+            hashbrown::hash_table::Entry::Vacant(vacant) => {
+                &mut vacant
+                    .insert(Entry {
+                        key: key.to_owned(),
+                        value: create(),
+                        touched: now,
+                        sequence,
+                    })
+                    .into_mut()
+                    .value
+            }
+        }
     }
 
     /// Like [`KeyedState::touch`], but a key touched less than `slack_ms` before `now` keeps
@@ -112,12 +140,16 @@ impl<K: Eq + Hash + Ord + Clone, V> KeyedState<K, V> {
         K: Borrow<Q>,
         Q: Hash + Eq + ?Sized + ToOwned<Owned = K>,
     {
+        let hash = self.hasher.hash_one(key);
         let fresh = self
             .entries
-            .get(key)
+            .find(hash, |entry| entry.key.borrow() == key)
             .is_some_and(|entry| now.millis() - entry.touched.millis() < slack_ms);
         if fresh {
-            return match self.entries.get_mut(key) {
+            return match self
+                .entries
+                .find_mut(hash, |entry| entry.key.borrow() == key)
+            {
                 Some(entry) => &mut entry.value,
                 None => unreachable!("a fresh key is present"),
             };
@@ -127,7 +159,10 @@ impl<K: Eq + Hash + Ord + Clone, V> KeyedState<K, V> {
 
     /// The state of `key`, if present (not marked as touched).
     pub fn get(&self, key: &K) -> Option<&V> {
-        self.entries.get(key).map(|entry| &entry.value)
+        let hash = self.hasher.hash_one(key);
+        self.entries
+            .find(hash, |entry| entry.key == *key)
+            .map(|entry| &entry.value)
     }
 
     /// The state of `key` to change, if present (not marked as touched: closing an episode by
@@ -137,27 +172,32 @@ impl<K: Eq + Hash + Ord + Clone, V> KeyedState<K, V> {
         K: Borrow<Q>,
         Q: Hash + Eq + ?Sized,
     {
-        self.entries.get_mut(key).map(|entry| &mut entry.value)
+        let hash = self.hasher.hash_one(key);
+        self.entries
+            .find_mut(hash, |entry| entry.key.borrow() == key)
+            .map(|entry| &mut entry.value)
     }
 
-    /// Removes `key`, returning its state.
+    /// Removes `key`, returning its state (its mark turns stale).
     pub fn remove(&mut self, key: &K) -> Option<V> {
-        let entry = self.entries.remove(key)?;
-        self.by_touch.remove(&(entry.touched, entry.sequence));
+        let hash = self.hasher.hash_one(key);
+        let (entry, _) = self
+            .entries
+            .find_entry(hash, |entry| entry.key == *key)
+            .ok()?
+            .remove();
         Some(entry.value)
     }
 
     /// Removes every key last touched before `cutoff`, handing each to `expired` (oldest
     /// first), so that a detector can close its episode.
     pub fn expire_before(&mut self, cutoff: Timestamp, expired: &mut dyn FnMut(K, V)) {
-        while let Some(((touched, _), _)) = self.by_touch.first_key_value() {
-            if *touched >= cutoff {
+        while let Some(oldest) = self.oldest() {
+            if oldest.touched >= cutoff {
                 break;
             }
-            if let Some((_, key)) = self.by_touch.pop_first() {
-                if let Some(entry) = self.entries.remove(&key) {
-                    expired(key, entry.value);
-                }
+            if let Some((key, value)) = self.take(oldest) {
+                expired(key, value);
             }
         }
     }
@@ -178,16 +218,17 @@ impl<K: Eq + Hash + Ord + Clone, V> KeyedState<K, V> {
 
     /// Removes every key, oldest first (end of the scan).
     pub fn drain(&mut self, expired: &mut dyn FnMut(K, V)) {
-        while let Some((_, key)) = self.by_touch.pop_first() {
-            if let Some(entry) = self.entries.remove(&key) {
-                expired(key, entry.value);
+        while let Some(oldest) = self.oldest() {
+            if let Some((key, value)) = self.take(oldest) {
+                expired(key, value);
             }
         }
     }
 
     fn evict_oldest(&mut self) {
-        if let Some((_, key)) = self.by_touch.pop_first() {
-            self.entries.remove(&key);
+        if let Some(oldest) = self.oldest()
+            && self.take(oldest).is_some()
+        {
             self.evicted += 1;
         }
     }
@@ -211,34 +252,150 @@ impl<K: Eq + Hash + Ord + Clone, V> KeyedState<K, V> {
     pub fn capacity(&self) -> usize {
         self.capacity
     }
-}
 
-/// The touch order as saved: a list of `[time, sequence, key]`, oldest first (a map with tuple
-/// keys has no JSON form).
-mod touch_order {
-    use super::Timestamp;
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-    use std::collections::BTreeMap;
-
-    pub fn serialize<K: Serialize, S: Serializer>(
-        order: &BTreeMap<(Timestamp, u64), K>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(
-            order
-                .iter()
-                .map(|((time, sequence), key)| (time, sequence, key)),
-        )
+    /// True when `mark` is its key's current place in the order.
+    fn is_live(&self, mark: &Mark) -> bool {
+        self.entries
+            .find(mark.hash, |entry| entry.sequence == mark.sequence)
+            .is_some()
     }
 
-    pub fn deserialize<'de, K: Deserialize<'de>, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<BTreeMap<(Timestamp, u64), K>, D::Error> {
-        let list: Vec<(Timestamp, u64, K)> = Vec::deserialize(deserializer)?;
-        Ok(list
-            .into_iter()
-            .map(|(time, sequence, key)| ((time, sequence), key))
-            .collect())
+    /// Records a touch.
+    fn add_mark(&mut self, mark: Mark) {
+        if self.in_order.back().is_none_or(|last| *last <= mark) {
+            self.in_order.push_back(mark);
+        } else {
+            self.out_of_order.insert(mark);
+        }
+    }
+
+    /// Drops the stale marks when they outnumber the keys, so that the order takes memory in
+    /// proportion to the keys, not to the touches.
+    fn sweep_if_stale(&mut self) {
+        if self.in_order.len() + self.out_of_order.len() <= 2 * self.entries.len() + 64 {
+            return;
+        }
+        let entries = &self.entries;
+        let live = |mark: &Mark| {
+            entries
+                .find(mark.hash, |entry| entry.sequence == mark.sequence)
+                .is_some()
+        };
+        self.in_order.retain(live);
+        self.out_of_order.retain(live);
+    }
+
+    /// The live mark touched least recently, stale marks at the fronts dropped on the way.
+    fn oldest(&mut self) -> Option<Mark> {
+        while let Some(front) = self.in_order.front().copied() {
+            if self.is_live(&front) {
+                break;
+            }
+            self.in_order.pop_front();
+        }
+        while let Some(first) = self.out_of_order.first().copied() {
+            if self.is_live(&first) {
+                break;
+            }
+            self.out_of_order.pop_first();
+        }
+        match (self.in_order.front(), self.out_of_order.first()) {
+            (Some(front), Some(first)) => Some(*front.min(first)),
+            (front, first) => front.or(first).copied(),
+        }
+    }
+
+    /// Removes the key that `mark` (live) places, with its mark.
+    fn take(&mut self, mark: Mark) -> Option<(K, V)> {
+        if self.in_order.front() == Some(&mark) {
+            self.in_order.pop_front();
+        } else {
+            self.out_of_order.remove(&mark);
+        }
+        let (entry, _) = self
+            .entries
+            .find_entry(mark.hash, |entry| entry.sequence == mark.sequence)
+            .ok()?
+            .remove();
+        Some((entry.key, entry.value))
+    }
+
+    /// The keys with their state, oldest touch first.
+    fn in_touch_order(&self) -> Vec<&Entry<K, V>> {
+        let mut entries: Vec<&Entry<K, V>> = self.entries.iter().collect();
+        entries.sort_by_key(|entry| (entry.touched, entry.sequence));
+        entries
+    }
+}
+
+/// A key with its state, as saved: `[key, state, touched, sequence]`.
+type Saved<K, V> = (K, V, Timestamp, u64);
+
+/// The saved form: the keys oldest touch first, so that a restored map expires and evicts
+/// in the same order.
+#[derive(Serialize, Deserialize)]
+struct SavedState<E> {
+    capacity: usize,
+    entries: Vec<E>,
+    touches: u64,
+    evicted: u64,
+}
+
+impl<K: Eq + Hash + Serialize, V: Serialize> Serialize for KeyedState<K, V> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        SavedState {
+            capacity: self.capacity,
+            entries: self
+                .in_touch_order()
+                .into_iter()
+                .map(|entry| (&entry.key, &entry.value, entry.touched, entry.sequence))
+                .collect(),
+            touches: self.touches,
+            evicted: self.evicted,
+        }
+        .serialize(serializer)
+    }
+}
+
+impl<'de, K: Eq + Hash + Deserialize<'de>, V: Deserialize<'de>> Deserialize<'de>
+    for KeyedState<K, V>
+{
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let saved = SavedState::<Saved<K, V>>::deserialize(deserializer)?;
+        let mut state = Self::new(saved.capacity);
+        state.touches = saved.touches;
+        state.evicted = saved.evicted;
+        let mut marks = Vec::with_capacity(saved.entries.len());
+        for (key, value, touched, sequence) in saved.entries {
+            let hash = state.hasher.hash_one(&key);
+            let hasher = &state.hasher;
+            match state.entries.entry(
+                hash,
+                |entry| entry.key == key,
+                |entry| hasher.hash_one(&entry.key),
+            ) {
+                hashbrown::hash_table::Entry::Occupied(_) => {
+                    return Err(serde::de::Error::custom("a key is saved twice"));
+                }
+                hashbrown::hash_table::Entry::Vacant(vacant) => {
+                    vacant.insert(Entry {
+                        key,
+                        value,
+                        touched,
+                        sequence,
+                    });
+                }
+            }
+            state.touches = state.touches.max(sequence);
+            marks.push(Mark {
+                touched,
+                sequence,
+                hash,
+            });
+        }
+        marks.sort();
+        state.in_order = marks.into();
+        Ok(state)
     }
 }
 
@@ -307,5 +464,159 @@ mod tests {
         let mut back: KeyedState<String, Vec<i64>> = serde_json::from_str(&json).expect("parses");
         back.touch(&"x".into(), Timestamp(6), Vec::new).push(6);
         assert_eq!(back.get(&"x".into()), Some(&vec![5, 6]));
+    }
+    #[test]
+    fn an_older_touch_takes_its_place_in_the_order() {
+        let mut state: KeyedState<&str, u32> = KeyedState::new(10);
+        state.touch(&"late", Timestamp(50), || 1);
+        state.touch(&"early", Timestamp(10), || 2);
+        state.touch(&"middle", Timestamp(30), || 3);
+        let expired = state.take_expired(Timestamp(40));
+        assert_eq!(expired, vec![("early", 2), ("middle", 3)]);
+        assert_eq!(state.take_all(), vec![("late", 1)]);
+    }
+
+    #[test]
+    fn the_order_takes_memory_in_proportion_to_the_keys() {
+        let mut state: KeyedState<u32, u32> = KeyedState::new(100);
+        for touch in 0..100_000u32 {
+            state.touch(&(touch % 3), Timestamp(i64::from(touch)), || 0);
+            assert!(state.in_order.len() + state.out_of_order.len() <= 2 * 3 + 65);
+        }
+        assert_eq!(state.len(), 3);
+    }
+
+    #[test]
+    fn a_restored_map_expires_in_the_saved_order() {
+        let mut state: KeyedState<String, u32> = KeyedState::new(10);
+        state.touch(&"b".into(), Timestamp(20), || 2);
+        state.touch(&"a".into(), Timestamp(10), || 1);
+        state.touch(&"c".into(), Timestamp(20), || 3);
+        let json = serde_json::to_string(&state).expect("serialises");
+        let mut back: KeyedState<String, u32> = serde_json::from_str(&json).expect("parses");
+        back.touch(&"d".into(), Timestamp(5), || 4);
+        assert_eq!(
+            back.take_all(),
+            vec![
+                ("d".to_owned(), 4),
+                ("a".to_owned(), 1),
+                ("b".to_owned(), 2),
+                ("c".to_owned(), 3)
+            ]
+        );
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    mod model {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// The plain model: every key with its state, last touch and touch sequence.
+        #[derive(Default)]
+        struct Model {
+            entries: Vec<(u8, u32, Timestamp, u64)>,
+            touches: u64,
+            evicted: u64,
+        }
+
+        impl Model {
+            fn oldest(&self) -> Option<usize> {
+                (0..self.entries.len()).min_by_key(|&i| (self.entries[i].2, self.entries[i].3))
+            }
+
+            fn touch(&mut self, key: u8, now: Timestamp, capacity: usize) -> &mut u32 {
+                self.touches += 1;
+                let sequence = self.touches;
+                if let Some(i) = self.entries.iter().position(|entry| entry.0 == key) {
+                    let entry = &mut self.entries[i];
+                    entry.2 = entry.2.max(now);
+                    entry.3 = sequence;
+                    return &mut self.entries[i].1;
+                }
+                if self.entries.len() >= capacity
+                    && let Some(i) = self.oldest()
+                {
+                    self.entries.remove(i);
+                    self.evicted += 1;
+                }
+                self.entries.push((key, 0, now, sequence));
+                let last = self.entries.len() - 1;
+                &mut self.entries[last].1
+            }
+
+            fn expire_before(&mut self, cutoff: Timestamp) -> Vec<(u8, u32)> {
+                let mut expired = Vec::new();
+                while let Some(i) = self.oldest() {
+                    if self.entries[i].2 >= cutoff {
+                        break;
+                    }
+                    let (key, value, _, _) = self.entries.remove(i);
+                    expired.push((key, value));
+                }
+                expired
+            }
+        }
+
+        #[derive(Debug, Clone)]
+        enum Step {
+            Touch(u8, i64),
+            Remove(u8),
+            Expire(i64),
+            SaveAndRestore,
+        }
+
+        fn step() -> impl Strategy<Value = Step> {
+            prop_oneof![
+                6 => (0u8..12, 0i64..200).prop_map(|(key, time)| Step::Touch(key, time)),
+                1 => (0u8..12).prop_map(Step::Remove),
+                1 => (0i64..200).prop_map(Step::Expire),
+                1 => Just(Step::SaveAndRestore),
+            ]
+        }
+
+        proptest! {
+            #[test]
+            fn behaves_like_the_plain_model(
+                capacity in 1usize..8,
+                steps in proptest::collection::vec(step(), 0..200),
+            ) {
+                let mut state: KeyedState<u8, u32> = KeyedState::new(capacity);
+                let mut model = Model::default();
+                for step in steps {
+                    match step {
+                        Step::Touch(key, time) => {
+                            *state.touch(&key, Timestamp(time), || 0) += 1;
+                            *model.touch(key, Timestamp(time), capacity) += 1;
+                        }
+                        Step::Remove(key) => {
+                            let expected = model
+                                .entries
+                                .iter()
+                                .position(|entry| entry.0 == key)
+                                .map(|i| model.entries.remove(i).1);
+                            prop_assert_eq!(state.remove(&key), expected);
+                        }
+                        Step::Expire(cutoff) => {
+                            prop_assert_eq!(
+                                state.take_expired(Timestamp(cutoff)),
+                                model.expire_before(Timestamp(cutoff))
+                            );
+                        }
+                        Step::SaveAndRestore => {
+                            let json = serde_json::to_string(&state).expect("serialises");
+                            state = serde_json::from_str(&json).expect("parses");
+                        }
+                    }
+                    prop_assert_eq!(state.len(), model.entries.len());
+                    prop_assert_eq!(state.evicted(), model.evicted);
+                    for (key, value, _, _) in &model.entries {
+                        prop_assert_eq!(state.get(key), Some(value));
+                    }
+                }
+                let mut rest = Vec::new();
+                state.drain(&mut |key, value| rest.push((key, value)));
+                prop_assert_eq!(rest, model.expire_before(Timestamp(i64::MAX)));
+            }
+        }
     }
 }
