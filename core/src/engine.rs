@@ -49,7 +49,7 @@ struct SnapshotData {
 /// The `format` field of every snapshot.
 const SNAPSHOT_FORMAT: &str = "mailhound-engine-snapshot";
 /// The snapshot layout this build writes and reads.
-const SNAPSHOT_VERSION: u32 = 3;
+const SNAPSHOT_VERSION: u32 = 4;
 
 /// A streaming detection engine.
 pub struct Engine {
