@@ -104,7 +104,7 @@ impl Episode {
                     self.from_signal_ip = true;
                 }
                 if self.new_ips.len() < MAX_LISTED {
-                    self.new_ips.insert(ip.clone());
+                    self.new_ips.insert(ip.to_string());
                 }
             }
             None => {

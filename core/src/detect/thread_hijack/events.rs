@@ -6,6 +6,7 @@ use super::user::{Sent, UserState};
 use super::{State, ThreadHijack};
 use crate::event::{DeleteKind, Event, MailDelete, MailSend};
 use crate::time::Timestamp;
+use std::net::IpAddr;
 
 impl ThreadHijack {
     /// A message was sent: remember where from and what, for deletions that may follow; a
@@ -15,7 +16,7 @@ impl ThreadHijack {
         &mut self,
         event: &Event,
         user: &str,
-        ip: Option<&str>,
+        ip: Option<IpAddr>,
         send: &MailSend,
         now: Timestamp,
     ) {
@@ -62,7 +63,7 @@ impl ThreadHijack {
             });
         if could_be_new {
             let kept = Sent {
-                ip: ip.map(str::to_owned),
+                ip,
                 session: session.map(str::to_owned),
                 ..sent.clone()
             };

@@ -52,7 +52,6 @@
 
 mod episode;
 mod events;
-mod ip_text;
 pub mod settings;
 mod signal;
 mod user;
@@ -67,7 +66,6 @@ use crate::net::is_service_placeholder;
 use crate::state::KeyedState;
 use crate::time::Timestamp;
 use episode::{Episode, FindingSettings, Limits};
-use ip_text::IpText;
 use serde::{Deserialize, Serialize};
 use user::{Sent, Signal, UserState};
 
@@ -186,13 +184,7 @@ impl ThreadHijack {
         if self.allowed(user) {
             return;
         }
-        // The address as text, only for the events that look it up.
-        let ip = || {
-            event
-                .ip
-                .filter(|ip| !is_service_placeholder(ip))
-                .map(IpText::new)
-        };
+        let ip = || event.ip.filter(|ip| !is_service_placeholder(ip));
         match &event.kind {
             EventKind::SignIn(sign_in) if sign_in.succeeded() => {
                 let ip = ip();
@@ -203,16 +195,11 @@ impl ThreadHijack {
                     .users
                     .touch_by(user, event.time, UserState::default);
                 state.forget_before(cutoff, now);
-                state.see(
-                    event.time,
-                    ip.as_ref().map(IpText::as_str),
-                    sign_in.session_id.as_deref(),
-                    history,
-                );
+                state.see(event.time, ip, sign_in.session_id.as_deref(), history);
             }
             EventKind::MailSend(send) => {
                 let ip = ip();
-                self.sent(event, user, ip.as_ref().map(IpText::as_str), send, now);
+                self.sent(event, user, ip, send, now);
             }
             EventKind::MailDelete(delete) => self.deleted(event, user, delete),
             _ => {}

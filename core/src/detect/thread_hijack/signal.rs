@@ -10,6 +10,7 @@ use super::settings::ThreadHijackConfig;
 use super::user::Signal;
 use crate::finding::{EntityKind, Finding};
 use serde_json::Value;
+use std::net::IpAddr;
 
 /// Users named per signal at most.
 const MAX_USERS: usize = 1000;
@@ -79,9 +80,8 @@ fn push_user(users: &mut Vec<String>, text: &str) {
     }
 }
 
-fn push_ip(ips: &mut Vec<String>, text: &str) {
+fn push_ip(ips: &mut Vec<IpAddr>, text: &str) {
     if let Some(ip) = crate::net::parse_client_ip(text) {
-        let ip = ip.to_string();
         if ips.len() < MAX_IPS && !ips.contains(&ip) {
             ips.push(ip);
         }

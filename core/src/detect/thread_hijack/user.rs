@@ -9,7 +9,9 @@
 
 use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
+use std::borrow::Borrow;
 use std::collections::{BTreeMap, VecDeque};
+use std::net::IpAddr;
 
 /// When an address or session was first and last seen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -28,7 +30,7 @@ pub struct Sent {
     /// The record id.
     pub record: String,
     /// The client address.
-    pub ip: Option<String>,
+    pub ip: Option<IpAddr>,
     /// The logon session.
     pub session: Option<String>,
     /// The subject.
@@ -75,7 +77,7 @@ pub struct Signal {
     /// Its last record.
     pub last: Timestamp,
     /// The addresses it names.
-    pub ips: Vec<String>,
+    pub ips: Vec<IpAddr>,
 }
 
 /// Signals remembered per user.
@@ -84,7 +86,7 @@ const MAX_SIGNALS: usize = 16;
 /// The per-user memory.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UserState {
-    ips: BTreeMap<String, Seen>,
+    ips: BTreeMap<IpAddr, Seen>,
     sessions: BTreeMap<String, Seen>,
     known_since: Option<Timestamp>,
     /// When history was last swept for entries past `history_days`.
@@ -105,11 +107,11 @@ impl UserState {
     pub fn see(
         &mut self,
         time: Timestamp,
-        ip: Option<&str>,
+        ip: Option<IpAddr>,
         session: Option<&str>,
         max_entries: usize,
     ) -> (Option<Timestamp>, Option<Timestamp>) {
-        let ip_first = ip.map(|ip| remember(&mut self.ips, ip, time, max_entries));
+        let ip_first = ip.map(|ip| remember(&mut self.ips, &ip, time, max_entries));
         let session_first = session
             .filter(|_| ip.is_none())
             .map(|session| remember(&mut self.sessions, session, time, max_entries));
@@ -195,9 +197,9 @@ fn insert(list: &mut VecDeque<Sent>, sent: Sent, keep_from: Timestamp, max: usiz
 
 /// Notes a sighting of `key`; returns its first sighting. When full, the entry seen least
 /// recently goes.
-fn remember(
-    map: &mut BTreeMap<String, Seen>,
-    key: &str,
+fn remember<K: Ord + Borrow<Q>, Q: Ord + ToOwned<Owned = K> + ?Sized>(
+    map: &mut BTreeMap<K, Seen>,
+    key: &Q,
     time: Timestamp,
     max_entries: usize,
 ) -> Timestamp {
@@ -210,9 +212,9 @@ fn remember(
         let stalest = map
             .iter()
             .min_by_key(|(_, seen)| seen.last)
-            .map(|(key, _)| key.clone());
+            .map(|(key, _)| key.borrow().to_owned());
         if let Some(stalest) = stalest {
-            map.remove(&stalest);
+            map.remove(stalest.borrow());
         }
     }
     map.insert(
