@@ -88,41 +88,46 @@ impl<K: Eq + Hash, V> KeyedState<K, V> {
         self.touches += 1;
         let sequence = self.touches;
         let hash = self.hasher.hash_one(key);
-        let touched = self
-            .entries
-            .find_mut(hash, |entry| entry.key.borrow() == key)
-            .map(|entry| {
-                entry.touched = entry.touched.max(now);
-                entry.sequence = sequence;
-                entry.touched
-            });
-        if touched.is_none() && self.entries.len() >= self.capacity {
+        if self.entries.len() >= self.capacity
+            && self
+                .entries
+                .find(hash, |entry| entry.key.borrow() == key)
+                .is_none()
+        {
             self.evict_oldest();
         }
-        self.add_mark(Mark {
-            touched: touched.unwrap_or(now),
-            sequence,
-            hash,
-        });
         let hasher = &self.hasher;
-        match self.entries.entry(
+        let entry = match self.entries.entry(
             hash,
             |entry| entry.key.borrow() == key,
             |entry| hasher.hash_one(&entry.key),
         ) {
-            hashbrown::hash_table::Entry::Occupied(occupied) => &mut occupied.into_mut().value,
-            hashbrown::hash_table::Entry::Vacant(vacant) => {
-                &mut vacant
-                    .insert(Entry {
-                        key: key.to_owned(),
-                        value: create(),
-                        touched: now,
-                        sequence,
-                    })
-                    .into_mut()
-                    .value
+            hashbrown::hash_table::Entry::Occupied(occupied) => {
+                let entry = occupied.into_mut();
+                entry.touched = entry.touched.max(now);
+                entry.sequence = sequence;
+                entry
             }
+            hashbrown::hash_table::Entry::Vacant(vacant) => vacant
+                .insert(Entry {
+                    key: key.to_owned(),
+                    value: create(),
+                    touched: now,
+                    sequence,
+                })
+                .into_mut(),
+        };
+        let mark = Mark {
+            touched: entry.touched,
+            sequence,
+            hash,
+        };
+        if self.in_order.back().is_none_or(|last| *last <= mark) {
+            self.in_order.push_back(mark);
+        } else {
+            self.out_of_order.insert(mark);
         }
+        &mut entry.value
     }
 
     /// Like [`KeyedState::touch`], but a key touched less than `slack_ms` before `now` keeps
@@ -192,7 +197,15 @@ impl<K: Eq + Hash, V> KeyedState<K, V> {
     /// Removes every key last touched before `cutoff`, handing each to `expired` (oldest
     /// first), so that a detector can close its episode.
     pub fn expire_before(&mut self, cutoff: Timestamp, expired: &mut dyn FnMut(K, V)) {
-        while let Some(oldest) = self.oldest() {
+        // The fronts are the oldest marks, live or stale: when they are not before `cutoff`,
+        // no key is, and no lookup is needed to tell.
+        while self
+            .oldest_mark_time()
+            .is_some_and(|oldest| oldest < cutoff)
+        {
+            let Some(oldest) = self.oldest() else {
+                break;
+            };
             if oldest.touched >= cutoff {
                 break;
             }
@@ -260,15 +273,6 @@ impl<K: Eq + Hash, V> KeyedState<K, V> {
             .is_some()
     }
 
-    /// Records a touch.
-    fn add_mark(&mut self, mark: Mark) {
-        if self.in_order.back().is_none_or(|last| *last <= mark) {
-            self.in_order.push_back(mark);
-        } else {
-            self.out_of_order.insert(mark);
-        }
-    }
-
     /// Drops the stale marks when they outnumber the keys, so that the order takes memory in
     /// proportion to the keys, not to the touches.
     fn sweep_if_stale(&mut self) {
@@ -283,6 +287,16 @@ impl<K: Eq + Hash, V> KeyedState<K, V> {
         };
         self.in_order.retain(live);
         self.out_of_order.retain(live);
+    }
+
+    /// The time of the oldest mark, live or stale.
+    fn oldest_mark_time(&self) -> Option<Timestamp> {
+        let front = self.in_order.front().map(|mark| mark.touched);
+        let first = self.out_of_order.first().map(|mark| mark.touched);
+        match (front, first) {
+            (Some(front), Some(first)) => Some(front.min(first)),
+            (front, first) => front.or(first),
+        }
     }
 
     /// The live mark touched least recently, stale marks at the fronts dropped on the way.
