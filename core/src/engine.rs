@@ -15,7 +15,7 @@ use crate::finding::Finding;
 use crate::input::format::Format;
 use crate::input::json::Position;
 use crate::input::{Input, Item};
-use crate::reorder::{Release, ReorderBuffer};
+use crate::reorder::{Held, Release, ReorderBuffer};
 
 /// Distinct ignore reasons kept in the stats; the rest are counted under [`OTHER_REASONS`].
 const MAX_IGNORE_REASONS: usize = 256;
@@ -49,7 +49,7 @@ struct SnapshotData {
 /// The `format` field of every snapshot.
 const SNAPSHOT_FORMAT: &str = "mailhound-engine-snapshot";
 /// The snapshot layout this build writes and reads.
-const SNAPSHOT_VERSION: u32 = 4;
+const SNAPSHOT_VERSION: u32 = 5;
 
 /// A streaming detection engine.
 pub struct Engine {
@@ -315,11 +315,16 @@ impl Pipeline {
                         } else {
                             self.stats.events += 1;
                             self.current.events += 1;
+                            // An event no detector reads waits as its time alone.
+                            let held = if self.detectors.iter().any(|d| d.reads(&event)) {
+                                Held::Event(Box::new(event))
+                            } else {
+                                Held::Time(event.time)
+                            };
                             let detectors = &mut self.detectors;
                             let findings = &mut self.findings;
-                            self.order.push(event, &mut |event, how| {
-                                route(detectors, event, how, findings)
-                            });
+                            self.order
+                                .push(held, &mut |held, how| route(detectors, held, how, findings));
                             self.stats.late_events = self.order.late();
                         }
                     }
@@ -384,15 +389,18 @@ impl Pipeline {
 /// findings it caused to every detector (once: findings made in response are not fed back).
 fn route(
     detectors: &mut [Box<dyn Detector>],
-    event: &crate::event::Event,
+    held: &Held,
     how: Release,
     findings: &mut Vec<Finding>,
 ) {
     let before = findings.len();
     for detector in detectors.iter_mut() {
-        match how {
-            Release::InOrder => detector.observe(event, findings),
-            Release::Late => detector.observe_late(event, findings),
+        match (held, how) {
+            (Held::Event(event), Release::InOrder) => detector.observe(event, findings),
+            (Held::Event(event), Release::Late) => detector.observe_late(event, findings),
+            // No detector reads the event: in order it only moves their clocks, late nothing.
+            (Held::Time(time), Release::InOrder) => detector.advance(*time, findings),
+            (Held::Time(_), Release::Late) => {}
         }
     }
     share_findings(detectors, findings, before);

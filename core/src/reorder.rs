@@ -51,6 +51,27 @@ impl<E> Ord for Waiting<E> {
     }
 }
 
+/// What waits in the buffer: an event, or only the time of an event that no detector reads
+/// (`MailItemsAccessed`, for instance), which still moves the detectors' clocks when it
+/// leaves but costs no copy of the event while it waits.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Held {
+    /// An event some detector reads.
+    Event(Box<Event>),
+    /// The time of an event no detector reads.
+    Time(Timestamp),
+}
+
+impl Held {
+    /// When the event happened.
+    pub fn time(&self) -> Timestamp {
+        match self {
+            Held::Event(event) => event.time,
+            Held::Time(time) => *time,
+        }
+    }
+}
+
 /// Where a released event goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Release {
@@ -74,8 +95,8 @@ pub enum Release {
 pub struct ReorderBuffer {
     lateness_ms: Option<i64>,
     max_events: usize,
-    run: VecDeque<Waiting<Box<Event>>>,
-    heap: BinaryHeap<Reverse<Waiting<Box<Event>>>>,
+    run: VecDeque<Waiting<Held>>,
+    heap: BinaryHeap<Reverse<Waiting<Held>>>,
     arrivals: u64,
     newest: Option<Timestamp>,
     released_up_to: Option<Timestamp>,
@@ -119,24 +140,19 @@ impl ReorderBuffer {
     }
 
     /// Takes an event; calls `release` for every event that can leave now.
-    pub fn push(&mut self, event: Event, release: &mut dyn FnMut(&Event, Release)) {
-        if self
-            .released_up_to
-            .is_some_and(|released| event.time < released)
-        {
+    pub fn push(&mut self, held: Held, release: &mut dyn FnMut(&Held, Release)) {
+        let time = held.time();
+        if self.released_up_to.is_some_and(|released| time < released) {
             self.late += 1;
-            release(&event, Release::Late);
+            release(&held, Release::Late);
             return;
         }
-        self.newest = Some(
-            self.newest
-                .map_or(event.time, |newest| newest.max(event.time)),
-        );
+        self.newest = Some(self.newest.map_or(time, |newest| newest.max(time)));
         self.arrivals += 1;
         let waiting = Waiting {
-            time: event.time,
+            time,
             arrival: self.arrivals,
-            event: Box::new(event),
+            event: held,
         };
         // The newest arrival sorts after every waiting event of the same time, so it joins
         // the back of the run when not older than it, the front when strictly older.
@@ -161,7 +177,7 @@ impl ReorderBuffer {
     }
 
     /// Releases everything, in time order (end of the scan).
-    pub fn flush(&mut self, release: &mut dyn FnMut(&Event, Release)) {
+    pub fn flush(&mut self, release: &mut dyn FnMut(&Held, Release)) {
         while !self.is_empty() {
             self.release_oldest(release);
         }
@@ -177,7 +193,7 @@ impl ReorderBuffer {
         }
     }
 
-    fn release_oldest(&mut self, release: &mut dyn FnMut(&Event, Release)) {
+    fn release_oldest(&mut self, release: &mut dyn FnMut(&Held, Release)) {
         let from_run = match (self.run.front(), self.heap.peek()) {
             (Some(front), Some(Reverse(top))) => front.key() < top.key(),
             (Some(_), None) => true,
@@ -200,20 +216,28 @@ mod tests {
     use super::*;
     use crate::event::{EventKind, LogSource, MailAccess};
 
-    fn event(id: &str, seconds: i64) -> Event {
-        Event {
+    fn event(id: &str, seconds: i64) -> Held {
+        Held::Event(Box::new(Event {
             record_id: id.into(),
             time: Timestamp(seconds * 1000),
             user: None,
             ip: None,
             source: LogSource::UnifiedAuditLog,
             kind: EventKind::MailAccess(MailAccess::default()),
+        }))
+    }
+
+    /// The record id of a held event (`time N` for a held time).
+    fn id(held: &Held) -> String {
+        match held {
+            Held::Event(event) => event.record_id.clone(),
+            Held::Time(time) => format!("time {}", time.millis()),
         }
     }
 
     fn run(buffer: &mut ReorderBuffer, times: &[(&str, i64)]) -> Vec<(String, Release)> {
         let mut out = Vec::new();
-        let mut release = |event: &Event, how| out.push((event.record_id.clone(), how));
+        let mut release = |held: &Held, how| out.push((id(held), how));
         for (id, seconds) in times {
             buffer.push(event(id, *seconds), &mut release);
         }
@@ -271,7 +295,7 @@ mod tests {
             for lateness in [None, Some(0), Some(30_000)] {
                 let mut buffer = ReorderBuffer::new(lateness, max);
                 let mut out = Vec::new();
-                let mut release = |event: &Event, how| out.push((event.record_id.clone(), how));
+                let mut release = |held: &Held, how| out.push((id(held), how));
                 for (i, t) in times.iter().enumerate() {
                     buffer.push(event(&i.to_string(), *t), &mut release);
                 }
@@ -313,10 +337,22 @@ mod tests {
     }
 
     #[test]
+    fn held_times_take_their_place_among_the_events() {
+        let mut buffer = ReorderBuffer::new(None, 100);
+        let mut out = Vec::new();
+        let mut release = |held: &Held, _| out.push(id(held));
+        buffer.push(event("a", 30), &mut release);
+        buffer.push(Held::Time(Timestamp(10_000)), &mut release);
+        buffer.push(event("b", 20), &mut release);
+        buffer.flush(&mut release);
+        assert_eq!(out, vec!["time 10000", "b", "a"]);
+    }
+
+    #[test]
     fn a_full_buffer_releases_its_oldest() {
         let mut buffer = ReorderBuffer::new(None, 2);
         let mut out = Vec::new();
-        let mut release = |event: &Event, _| out.push(event.record_id.clone());
+        let mut release = |held: &Held, _| out.push(id(held));
         for (id, seconds) in [("c", 3), ("a", 1), ("b", 2)] {
             buffer.push(event(id, seconds), &mut release);
         }

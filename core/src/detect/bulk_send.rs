@@ -181,6 +181,14 @@ impl Detector for BulkSend {
         ID
     }
 
+    fn reads(&self, event: &Event) -> bool {
+        matches!(event.kind, EventKind::MailSend(_))
+    }
+
+    fn advance(&mut self, now: Timestamp, findings: &mut Vec<Finding>) {
+        self.expire(now, findings);
+    }
+
     fn observe(&mut self, event: &Event, findings: &mut Vec<Finding>) {
         self.expire(event.time, findings);
         let EventKind::MailSend(send) = &event.kind else {

@@ -505,6 +505,14 @@ impl Detector for EmailEnumeration {
         ID
     }
 
+    fn reads(&self, event: &Event) -> bool {
+        matches!(event.kind, EventKind::SignIn(_))
+    }
+
+    fn advance(&mut self, now: Timestamp, findings: &mut Vec<Finding>) {
+        self.expire(now, findings);
+    }
+
     fn observe(&mut self, event: &Event, findings: &mut Vec<Finding>) {
         self.expire(event.time, findings);
         let EventKind::SignIn(sign_in) = &event.kind else {

@@ -760,6 +760,21 @@ impl Detector for EnumerationTooling {
         ID
     }
 
+    fn reads(&self, event: &Event) -> bool {
+        matches!(
+            event.kind,
+            EventKind::WebRequest(_)
+                | EventKind::SignIn(_)
+                | EventKind::ProcessStart(_)
+                | EventKind::NetworkConnection(_)
+                | EventKind::LogonFailure(_)
+        )
+    }
+
+    fn advance(&mut self, now: Timestamp, findings: &mut Vec<Finding>) {
+        self.expire(now, findings);
+    }
+
     fn observe(&mut self, event: &Event, findings: &mut Vec<Finding>) {
         self.expire(event.time, findings);
         let (key, observation) = match &event.kind {

@@ -726,6 +726,14 @@ impl Detector for ImpossibleTravel {
         ID
     }
 
+    fn reads(&self, event: &Event) -> bool {
+        matches!(event.kind, EventKind::SignIn(_))
+    }
+
+    fn advance(&mut self, now: Timestamp, findings: &mut Vec<Finding>) {
+        self.expire(now, findings);
+    }
+
     fn observe(&mut self, event: &Event, findings: &mut Vec<Finding>) {
         self.expire(event.time, findings);
         let EventKind::SignIn(sign_in) = &event.kind else {

@@ -19,6 +19,7 @@ pub mod window;
 use crate::config::EngineConfig;
 use crate::event::Event;
 use crate::finding::Finding;
+use crate::time::Timestamp;
 
 /// The ATT&CK technique for compromised email accounts.
 pub const T1586_002: &str = "T1586.002";
@@ -63,6 +64,17 @@ pub trait Detector {
     /// no window handle it like any other; windowed ones ignore it (the default), since the
     /// windows it belongs to may be gone.
     fn observe_late(&mut self, _event: &Event, _findings: &mut Vec<Finding>) {}
+    /// Whether the detection reads `event` beyond its time. `false` promises that observing
+    /// the event in order would only move the detection's clock to its time, as
+    /// [`Detector::advance`] does, and that observing it late would change nothing: the engine
+    /// then orders an event no detection reads as its time alone. `true`, the default, is
+    /// always correct.
+    fn reads(&self, _event: &Event) -> bool {
+        true
+    }
+    /// Event time reached `now` through an event the detection does not read
+    /// ([`Detector::reads`]): closes what that time closes, as observing the event would.
+    fn advance(&mut self, _now: Timestamp, _findings: &mut Vec<Finding>) {}
     /// Looks at a finding another detection just made (e.g. a compromise signal that makes a
     /// user's next sends suspect). Findings made here are not fed back.
     fn observe_finding(&mut self, _finding: &Finding, _findings: &mut Vec<Finding>) {}

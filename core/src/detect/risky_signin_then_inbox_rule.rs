@@ -691,9 +691,17 @@ impl Detector for RiskySigninThenInboxRule {
     }
 
     fn observe(&mut self, event: &Event, findings: &mut Vec<Finding>) {
-        let cutoff = Timestamp(event.time.millis() - self.span_ms() - self.skew_ms());
-        self.users.expire_before(cutoff, &mut |_, _| {});
+        self.advance(event.time, findings);
         self.handle(event, false, findings);
+    }
+
+    fn reads(&self, event: &Event) -> bool {
+        matches!(event.kind, EventKind::SignIn(_) | EventKind::MailboxRule(_))
+    }
+
+    fn advance(&mut self, now: Timestamp, _findings: &mut Vec<Finding>) {
+        let cutoff = Timestamp(now.millis() - self.span_ms() - self.skew_ms());
+        self.users.expire_before(cutoff, &mut |_, _| {});
     }
 
     fn observe_late(&mut self, event: &Event, findings: &mut Vec<Finding>) {

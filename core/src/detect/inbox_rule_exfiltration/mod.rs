@@ -259,6 +259,14 @@ impl Detector for InboxRuleExfiltration {
         self.handle(event, findings);
     }
 
+    fn reads(&self, event: &Event) -> bool {
+        matches!(event.kind, EventKind::MailboxRule(_))
+    }
+
+    fn advance(&mut self, now: Timestamp, findings: &mut Vec<Finding>) {
+        self.expire(now, findings);
+    }
+
     fn finish(&mut self, findings: &mut Vec<Finding>) {
         let mut closed = Vec::new();
         self.state

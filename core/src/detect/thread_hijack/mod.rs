@@ -248,13 +248,22 @@ impl Detector for ThreadHijack {
     }
 
     fn observe(&mut self, event: &Event, findings: &mut Vec<Finding>) {
-        let now = self
-            .state
-            .watermark
-            .map_or(event.time, |mark| mark.max(event.time));
+        self.advance(event.time, findings);
+        let now = self.state.watermark.unwrap_or(event.time);
+        self.handle(event, now);
+    }
+
+    fn reads(&self, event: &Event) -> bool {
+        matches!(
+            event.kind,
+            EventKind::SignIn(_) | EventKind::MailSend(_) | EventKind::MailDelete(_)
+        )
+    }
+
+    fn advance(&mut self, now: Timestamp, findings: &mut Vec<Finding>) {
+        let now = self.state.watermark.map_or(now, |mark| mark.max(now));
         self.state.watermark = Some(now);
         self.expire(now, findings);
-        self.handle(event, now);
     }
 
     fn observe_late(&mut self, event: &Event, _findings: &mut Vec<Finding>) {
