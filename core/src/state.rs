@@ -200,8 +200,8 @@ impl<K: Eq + Hash, V> KeyedState<K, V> {
         // The fronts are the oldest marks, live or stale: when they are not before `cutoff`,
         // no key is, and no lookup is needed to tell.
         while self
-            .oldest_mark_time()
-            .is_some_and(|oldest| oldest < cutoff)
+            .oldest_mark()
+            .is_some_and(|oldest| oldest.touched < cutoff)
         {
             let Some(oldest) = self.oldest() else {
                 break;
@@ -266,13 +266,6 @@ impl<K: Eq + Hash, V> KeyedState<K, V> {
         self.capacity
     }
 
-    /// True when `mark` is its key's current place in the order.
-    fn is_live(&self, mark: &Mark) -> bool {
-        self.entries
-            .find(mark.hash, |entry| entry.sequence == mark.sequence)
-            .is_some()
-    }
-
     /// Drops the stale marks when they outnumber the keys, so that the order takes memory in
     /// proportion to the keys, not to the touches.
     fn sweep_if_stale(&mut self) {
@@ -280,43 +273,37 @@ impl<K: Eq + Hash, V> KeyedState<K, V> {
             return;
         }
         let entries = &self.entries;
-        let live = |mark: &Mark| {
-            entries
-                .find(mark.hash, |entry| entry.sequence == mark.sequence)
-                .is_some()
-        };
+        let live = |mark: &Mark| is_live(entries, mark);
         self.in_order.retain(live);
         self.out_of_order.retain(live);
     }
 
-    /// The time of the oldest mark, live or stale.
-    fn oldest_mark_time(&self) -> Option<Timestamp> {
-        let front = self.in_order.front().map(|mark| mark.touched);
-        let first = self.out_of_order.first().map(|mark| mark.touched);
-        match (front, first) {
-            (Some(front), Some(first)) => Some(front.min(first)),
-            (front, first) => front.or(first),
-        }
+    /// The oldest mark, live or stale: the older of the two fronts.
+    fn oldest_mark(&self) -> Option<Mark> {
+        let first = self.out_of_order.first();
+        self.in_order
+            .front()
+            .into_iter()
+            .chain(first)
+            .min()
+            .copied()
     }
 
     /// The live mark touched least recently, stale marks at the fronts dropped on the way.
     fn oldest(&mut self) -> Option<Mark> {
-        while let Some(front) = self.in_order.front().copied() {
-            if self.is_live(&front) {
+        while let Some(front) = self.in_order.front() {
+            if is_live(&self.entries, front) {
                 break;
             }
             self.in_order.pop_front();
         }
-        while let Some(first) = self.out_of_order.first().copied() {
-            if self.is_live(&first) {
+        while let Some(first) = self.out_of_order.first() {
+            if is_live(&self.entries, first) {
                 break;
             }
             self.out_of_order.pop_first();
         }
-        match (self.in_order.front(), self.out_of_order.first()) {
-            (Some(front), Some(first)) => Some(*front.min(first)),
-            (front, first) => front.or(first).copied(),
-        }
+        self.oldest_mark()
     }
 
     /// Removes the key that `mark` (live) places, with its mark.
@@ -340,6 +327,14 @@ impl<K: Eq + Hash, V> KeyedState<K, V> {
         entries.sort_by_key(|entry| (entry.touched, entry.sequence));
         entries
     }
+}
+
+/// True when `mark` is its key's current place in the order (the key's entry carries the
+/// mark's sequence).
+fn is_live<K, V>(entries: &HashTable<Entry<K, V>>, mark: &Mark) -> bool {
+    entries
+        .find(mark.hash, |entry| entry.sequence == mark.sequence)
+        .is_some()
 }
 
 /// A key with its state, as saved: `[key, state, touched, sequence]`.
@@ -479,6 +474,7 @@ mod tests {
         back.touch(&"x".into(), Timestamp(6), Vec::new).push(6);
         assert_eq!(back.get(&"x".into()), Some(&vec![5, 6]));
     }
+
     #[test]
     fn an_older_touch_takes_its_place_in_the_order() {
         let mut state: KeyedState<&str, u32> = KeyedState::new(10);
