@@ -6,9 +6,11 @@
 //! and each kept string is parsed and UTF-8-checked on its own and every other member goes
 //! through `IgnoredAny`, which put the decoder at under a fifth of the speed of merely skipping
 //! the bytes. Here the record is checked to be UTF-8 once, keys are compared as found, kept
-//! strings are borrowed, and skipped members are passed over by the scanner. The small nested
-//! members (`status`, `location`, `signInEventTypes`, the flags) are still read by their serde
-//! types, from their own text, so that both readings of a member agree.
+//! strings are borrowed, and skipped members are passed over by the scanner. `status` and
+//! `location` are read by the scanner too ([`super::nested_members`]), which leaves anything
+//! unusual in them (and their JSON-text form) to serde; the other small nested members
+//! (`signInEventTypes`, the flags) are read by their serde types, from their own text, so that
+//! both readings of a member agree.
 //!
 //! The view is [`RawSignIn`], which serde can also fill; a member given twice is an error, as
 //! it is for serde. Azure Monitor records ([`super::azure_monitor`]) read their `properties`
@@ -16,6 +18,7 @@
 
 use super::graph::RawSignIn;
 use super::lenient::{Embedded, Flag};
+use super::nested_members;
 use crate::decode::ual::scan::{Kind, Members, RawJson};
 use crate::decode::ual::values::lenient;
 use serde::Deserialize;
@@ -52,19 +55,19 @@ pub fn read_text(text: &str) -> Result<RawSignIn<'_>, String> {
             "correlationId" => &mut r.correlation_id,
             "sessionId" => &mut r.session_id,
             "status" => {
-                set(
-                    &mut r.status.0,
-                    typed::<Embedded<_>>(value, &name)?.0,
-                    &name,
-                )?;
+                let status = match scanned(value, nested_members::status) {
+                    Some(status) => Some(status),
+                    None => typed::<Embedded<_>>(value, &name)?.0,
+                };
+                set(&mut r.status.0, status, &name)?;
                 continue;
             }
             "location" => {
-                set(
-                    &mut r.location.0,
-                    typed::<Embedded<_>>(value, &name)?.0,
-                    &name,
-                )?;
+                let location = match scanned(value, nested_members::location) {
+                    Some(location) => Some(location),
+                    None => typed::<Embedded<_>>(value, &name)?.0,
+                };
+                set(&mut r.location.0, location, &name)?;
                 continue;
             }
             "isInteractive" => {
@@ -97,6 +100,14 @@ fn set<T>(slot: &mut Option<T>, value: Option<T>, name: &str) -> Result<(), Stri
     }
     *slot = value;
     Ok(())
+}
+
+/// A nested object read by the scanner ([`nested_members`]); `None` when it is not an object
+/// (Sentinel writes these as JSON text) or the scanner leaves it to serde.
+fn scanned<'a, T>(value: RawJson<'a>, read: fn(&'a str) -> Option<T>) -> Option<T> {
+    (value.kind == Kind::Object)
+        .then(|| read(value.text))
+        .flatten()
 }
 
 /// A nested member read by its serde type from its own text (`null` as serde reads it).

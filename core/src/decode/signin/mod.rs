@@ -27,6 +27,7 @@ pub mod graph_members;
 pub mod lenient;
 pub mod log;
 pub mod nested;
+pub mod nested_members;
 pub mod portal_csv;
 pub mod sentinel;
 pub mod sentinel_csv;
