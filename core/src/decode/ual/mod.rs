@@ -26,6 +26,7 @@ pub mod csv;
 pub mod ecs;
 pub mod envelope;
 pub mod es_hit;
+pub mod find;
 pub mod graph;
 pub mod mailbox_items;
 pub mod mapping;

@@ -5,8 +5,9 @@
 //! merely skipping the bytes. A typed serde map visit costs a UTF-8 check and a visitor call
 //! per key and per string, and a borrowed raw member is validated once more when captured;
 //! that put decoding at under half the speed of `IgnoredAny`. This scanner finds string ends
-//! with `memchr`, skips nested values by counting brackets, and leaves it to the caller to
-//! decode the few values it reads (a borrowed `&str` when the string has no escapes).
+//! sixteen bytes at a time ([`super::find`]), skips nested values by counting brackets, and
+//! leaves it to the caller to decode the few values it reads (a borrowed `&str` when the
+//! string has no escapes).
 //!
 //! What it checks: the object's own punctuation (`{`, `"key"`, `:`, `,`, `}`, nothing after
 //! it), that strings end, that brackets nest and match up to 128 levels (serde_json's limit),
@@ -14,6 +15,7 @@
 //! strings and brackets but not commas or scalars: a member nobody reads is not parsed. Every
 //! member the decoder reads is parsed fully (by serde) when it is read.
 
+use super::find;
 use std::borrow::Cow;
 use std::fmt;
 
@@ -439,7 +441,7 @@ impl<'a> Members<'a> {
         let mut at = start;
         let mut escaped = false;
         loop {
-            let Some(found) = self.bytes.get(at..).and_then(find_quote_or_backslash) else {
+            let Some(found) = self.bytes.get(at..).and_then(find::quote_or_backslash) else {
                 return Err(ScanError {
                     offset: start.saturating_sub(1),
                     problem: "unterminated string",
@@ -581,50 +583,6 @@ impl<'a> Members<'a> {
     }
 }
 
-/// The first `"` or `\\` in `bytes`. Most strings in a record are short (keys, ids, flags):
-/// those are searched eight bytes at a time in a register, which beats `memchr`'s set-up;
-/// past 64 bytes the search goes to `memchr`.
-#[inline(always)]
-fn find_quote_or_backslash(bytes: &[u8]) -> Option<usize> {
-    const SHORT: usize = 64;
-    let head = &bytes[..bytes.len().min(SHORT)];
-    let mut words = head.chunks_exact(8);
-    let mut offset = 0;
-    for word in &mut words {
-        let mut eight = [0; 8];
-        eight.copy_from_slice(word);
-        let found = matches(u64::from_le_bytes(eight));
-        if found != 0 {
-            return Some(offset + (found.trailing_zeros() / 8) as usize);
-        }
-        offset += 8;
-    }
-    if let Some(found) = words
-        .remainder()
-        .iter()
-        .position(|&byte| byte == b'"' || byte == b'\\')
-    {
-        return Some(offset + found);
-    }
-    if bytes.len() <= SHORT {
-        return None;
-    }
-    memchr::memchr2(b'"', b'\\', &bytes[SHORT..]).map(|found| found + SHORT)
-}
-
-/// The high bit of each byte of `word` that is `"` or `\\` is set (bytes above the first match
-/// may be set spuriously; only the lowest set bit is meaningful).
-#[inline]
-fn matches(word: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let zero_where = |byte: u8| {
-        let x = word ^ (ONES * u64::from(byte));
-        x.wrapping_sub(ONES) & !x & HIGH
-    };
-    zero_where(b'"') | zero_where(b'\\')
-}
-
 /// A member's key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Key<'a> {
@@ -723,7 +681,7 @@ mod tests {
                         bytes[position + 3] = b'"';
                     }
                     assert_eq!(
-                        find_quote_or_backslash(&bytes),
+                        find::quote_or_backslash(&bytes),
                         expected,
                         "{length} {position}"
                     );
@@ -732,7 +690,11 @@ mod tests {
         }
         let mut high = vec![0xe9_u8; 40];
         high.push(b'"');
-        assert_eq!(find_quote_or_backslash(&high), Some(40), "bytes above 0x80");
+        assert_eq!(
+            find::quote_or_backslash(&high),
+            Some(40),
+            "bytes above 0x80"
+        );
     }
 
     #[test]
