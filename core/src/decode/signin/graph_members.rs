@@ -71,15 +71,11 @@ pub fn read_text(text: &str) -> Result<RawSignIn<'_>, String> {
                 continue;
             }
             "isInteractive" => {
-                set(
-                    &mut r.is_interactive.0,
-                    typed::<Flag>(value, &name)?.0,
-                    &name,
-                )?;
+                set(&mut r.is_interactive.0, flag(value, &name)?, &name)?;
                 continue;
             }
             "isRisky" => {
-                set(&mut r.is_risky.0, typed::<Flag>(value, &name)?.0, &name)?;
+                set(&mut r.is_risky.0, flag(value, &name)?, &name)?;
                 continue;
             }
             "signInEventTypes" => {
@@ -108,6 +104,15 @@ fn scanned<'a, T>(value: RawJson<'a>, read: fn(&'a str) -> Option<T>) -> Option<
     (value.kind == Kind::Object)
         .then(|| read(value.text))
         .flatten()
+}
+
+/// A flag: a JSON boolean as it is, anything else (`"True"`, `1`, null, a wrong type) as its
+/// serde type reads it.
+fn flag(value: RawJson<'_>, name: &str) -> Result<Option<bool>, String> {
+    match value.kind {
+        Kind::Bool(flag) => Ok(Some(flag)),
+        _ => Ok(typed::<Flag>(value, name)?.0),
+    }
 }
 
 /// A nested member read by its serde type from its own text (`null` as serde reads it).
