@@ -27,14 +27,17 @@ pub enum RiskLevel {
 impl RiskLevel {
     /// Reads the value as exports write it, in any case; anything else is `Unknown`.
     pub fn parse(text: &str) -> Self {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "none" => Self::None,
-            "low" => Self::Low,
-            "medium" => Self::Medium,
-            "high" => Self::High,
-            "hidden" => Self::Hidden,
-            _ => Self::Unknown,
-        }
+        let text = text.trim();
+        [
+            ("none", Self::None),
+            ("low", Self::Low),
+            ("medium", Self::Medium),
+            ("high", Self::High),
+            ("hidden", Self::Hidden),
+        ]
+        .into_iter()
+        .find_map(|(name, level)| text.eq_ignore_ascii_case(name).then_some(level))
+        .unwrap_or(Self::Unknown)
     }
 }
 
@@ -62,15 +65,18 @@ pub enum RiskState {
 impl RiskState {
     /// Reads the value as exports write it, in any case.
     pub fn parse(text: &str) -> Self {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "none" => Self::None,
-            "confirmedsafe" => Self::ConfirmedSafe,
-            "remediated" => Self::Remediated,
-            "dismissed" => Self::Dismissed,
-            "atrisk" => Self::AtRisk,
-            "confirmedcompromised" => Self::ConfirmedCompromised,
-            _ => Self::Unknown,
-        }
+        let text = text.trim();
+        [
+            ("none", Self::None),
+            ("confirmedSafe", Self::ConfirmedSafe),
+            ("remediated", Self::Remediated),
+            ("dismissed", Self::Dismissed),
+            ("atRisk", Self::AtRisk),
+            ("confirmedCompromised", Self::ConfirmedCompromised),
+        ]
+        .into_iter()
+        .find_map(|(name, state)| text.eq_ignore_ascii_case(name).then_some(state))
+        .unwrap_or(Self::Unknown)
     }
 }
 
