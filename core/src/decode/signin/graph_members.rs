@@ -89,13 +89,20 @@ pub fn read_text(text: &str) -> Result<RawSignIn<'_>, String> {
     Ok(raw)
 }
 
-/// Stores a member's value; a member given twice is an error.
+/// Stores a member's value; a member given twice is an error. In line, so that the value goes
+/// straight into its slot instead of through a copy.
+#[inline(always)]
 fn set<T>(slot: &mut Option<T>, value: Option<T>, name: &str) -> Result<(), String> {
     if slot.is_some() {
-        return Err(format!("duplicate field `{name}`"));
+        return Err(duplicate(name));
     }
     *slot = value;
     Ok(())
+}
+
+#[cold]
+fn duplicate(name: &str) -> String {
+    format!("duplicate field `{name}`")
 }
 
 /// A nested object read by the scanner ([`nested_members`]); `None` when it is not an object
