@@ -7,7 +7,7 @@
 //! wrong type, is an error naming both (`field `Item.Subject`: invalid type: ...`).
 
 use super::scan::{Elements, Kind, Members, RawJson, ScanError};
-use super::values::{Path, Text, invalid_type, text};
+use super::values::{Path, Text, invalid_kind, invalid_type, text};
 use std::fmt::Display;
 
 /// A mail item (`Item`, an element of `AffectedItems`).
@@ -53,11 +53,11 @@ fn each_object_element<'a>(
         return Err(invalid_type(raw, name, "an array"));
     }
     let mut elements = Elements::new(raw.text).map_err(scan_error(name))?;
-    while let Some(element) = elements.next_in_place(scan_error(name), |key, value| {
+    while let Some(kind) = elements.next_in_place(scan_error(name), |key, value| {
         each(Some((&key.name(), value)))
     })? {
-        if element.kind != Kind::Object {
-            return Err(invalid_type(element, name, "an array of objects"));
+        if kind != Kind::Object {
+            return Err(invalid_kind(kind, name, "an array of objects"));
         }
         each(None)?;
     }

@@ -13,7 +13,7 @@
 //! so `IncreaseScoreWithRedirectToOtherPort` is not `RedirectTo`.
 
 use super::scan::{Elements, Kind, Members, RawJson};
-use super::values::{invalid_type, lenient};
+use super::values::{invalid_kind, invalid_type, lenient};
 use std::borrow::Cow;
 
 /// A name/value list, in record order.
@@ -105,12 +105,12 @@ fn each_pair<'a>(
                     }
                     Ok(())
                 })?;
-                let Some(element) = element else {
+                let Some(kind) = element else {
                     break;
                 };
-                if element.kind != Kind::Object {
-                    return Err(invalid_type(
-                        element,
+                if kind != Kind::Object {
+                    return Err(invalid_kind(
+                        kind,
                         name,
                         "an array of {Name, Value} objects",
                     ));

@@ -113,9 +113,15 @@ pub fn lenient<'a>(
 
 /// The error for a value of the wrong type.
 pub fn invalid_type(value: RawJson<'_>, name: impl fmt::Display, expected: &str) -> String {
+    invalid_kind(value.kind, name, expected)
+}
+
+/// The error for a value of the wrong kind.
+#[cold]
+pub fn invalid_kind(kind: Kind, name: impl fmt::Display, expected: &str) -> String {
     format!(
         "field `{name}`: invalid type: {}, expected {expected}",
-        value.kind.name()
+        kind.name()
     )
 }
 
