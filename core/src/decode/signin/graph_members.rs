@@ -7,8 +7,9 @@
 //! through `IgnoredAny`, which put the decoder at under a fifth of the speed of merely skipping
 //! the bytes. Here the record is checked to be UTF-8 once, keys are compared as found, kept
 //! strings are borrowed, and skipped members are passed over by the scanner. `status` and
-//! `location` are read by the scanner too ([`super::nested_members`]), which leaves anything
-//! unusual in them (and their JSON-text form) to serde; the other small nested members
+//! `location` are read by the scanner too, in place, so that they are scanned once
+//! ([`super::nested_members`]); anything unusual in them (and their JSON-text form) is left to
+//! serde. The other small nested members
 //! (`signInEventTypes`, the flags) are read by their serde types, from their own text, so that
 //! both readings of a member agree.
 //!
@@ -17,7 +18,7 @@
 //! with it too.
 
 use super::graph::RawSignIn;
-use super::lenient::{Embedded, Flag};
+use super::lenient::{Embedded, Flag, FromJsonText};
 use super::nested_members;
 use crate::decode::ual::scan::{Kind, Members, RawJson};
 use crate::decode::ual::values::lenient;
@@ -34,9 +35,23 @@ pub fn read(bytes: &[u8]) -> Result<RawSignIn<'_>, String> {
 pub fn read_text(text: &str) -> Result<RawSignIn<'_>, String> {
     let mut raw = RawSignIn::default();
     let mut members = Members::new(text).map_err(|error| error.to_string())?;
-    while let Some((key, value)) = members.next().map_err(|error| error.to_string())? {
+    while let Some(key) = members.next_key().map_err(|error| error.to_string())? {
         let name = key.name();
         let r = &mut raw;
+        match name.as_ref() {
+            "status" => {
+                let status = nested(&mut members, nested_members::status_in, &name)?;
+                set(&mut r.status.0, status, &name)?;
+                continue;
+            }
+            "location" => {
+                let location = nested(&mut members, nested_members::location_in, &name)?;
+                set(&mut r.location.0, location, &name)?;
+                continue;
+            }
+            _ => {}
+        }
+        let value = members.next_value().map_err(|error| error.to_string())?;
         let text_slot = match name.as_ref() {
             "id" => &mut r.id,
             "createdDateTime" => &mut r.created_date_time,
@@ -54,22 +69,6 @@ pub fn read_text(text: &str) -> Result<RawSignIn<'_>, String> {
             "riskState" => &mut r.risk_state,
             "correlationId" => &mut r.correlation_id,
             "sessionId" => &mut r.session_id,
-            "status" => {
-                let status = match scanned(value, nested_members::status) {
-                    Some(status) => Some(status),
-                    None => typed::<Embedded<_>>(value, &name)?.0,
-                };
-                set(&mut r.status.0, status, &name)?;
-                continue;
-            }
-            "location" => {
-                let location = match scanned(value, nested_members::location) {
-                    Some(location) => Some(location),
-                    None => typed::<Embedded<_>>(value, &name)?.0,
-                };
-                set(&mut r.location.0, location, &name)?;
-                continue;
-            }
             "isInteractive" => {
                 set(&mut r.is_interactive.0, flag(value, &name)?, &name)?;
                 continue;
@@ -105,12 +104,23 @@ fn duplicate(name: &str) -> String {
     format!("duplicate field `{name}`")
 }
 
-/// A nested object read by the scanner ([`nested_members`]); `None` when it is not an object
-/// (Sentinel writes these as JSON text) or the scanner leaves it to serde.
-fn scanned<'a, T>(value: RawJson<'a>, read: fn(&'a str) -> Option<T>) -> Option<T> {
-    (value.kind == Kind::Object)
-        .then(|| read(value.text))
-        .flatten()
+/// `status` or `location`, at the cursor: read in place when it is an object the scanner reads
+/// as serde does ([`nested_members`]), so that it is scanned once; otherwise (Sentinel's JSON
+/// text, null, anything unusual) by its serde type, which also words any error.
+fn nested<'a, T: Deserialize<'a> + FromJsonText>(
+    members: &mut Members<'a>,
+    read: fn(&mut Members<'a>) -> Option<T>,
+    name: &str,
+) -> Result<Option<T>, String> {
+    if let Some(mut object) = members.object_in_place() {
+        if let Some(found) = read(&mut object) {
+            if members.skip_past(&object) {
+                return Ok(Some(found));
+            }
+        }
+    }
+    let value = members.next_value().map_err(|error| error.to_string())?;
+    Ok(typed::<Embedded<T>>(value, name)?.0)
 }
 
 /// A flag: a JSON boolean as it is, anything else (`"True"`, `1`, null, a wrong type) as its
@@ -174,6 +184,12 @@ mod tests {
                 "field `ipAddress`: invalid type: an object, expected a string, number or boolean",
             ),
             (r#"{"status":[1]}"#, "field `status`: "),
+            (
+                r#"{"location":{"city":"a","city":"b"},"id":"x"}"#,
+                "field `location`: duplicate field `city`",
+            ),
+            (r#"{"status":{"errorCode":0,}}"#, "field `status`: "),
+            (r#"{"location":{"city":"a"}"#, "expected `,` or `}` at byte"),
             (r#"{"id":"a",}"#, "expected a key at byte 10"),
             (r#"{"id":"a"} x"#, "trailing characters at byte 11"),
         ] {

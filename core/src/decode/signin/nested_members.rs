@@ -21,9 +21,14 @@ use crate::decode::ual::values::lenient;
 /// `status{errorCode, failureReason}` read from an object's text; `None` when serde must read
 /// it.
 pub fn status(object: &str) -> Option<Status<'_>> {
+    status_in(&mut Members::new(object).ok()?)
+}
+
+/// [`status`], read by a scanner of the object's members (in place in the record), to its
+/// closing brace.
+pub fn status_in<'a>(members: &mut Members<'a>) -> Option<Status<'a>> {
     let mut status = Status::default();
     let (mut code_seen, mut reason_seen) = (false, false);
-    let mut members = Members::new(object).ok()?;
     while let Some((key, value)) = members.next().ok()? {
         match key.name().as_ref() {
             "errorCode" => status.error_code = text_once(&mut code_seen, value)?,
@@ -37,9 +42,14 @@ pub fn status(object: &str) -> Option<Status<'_>> {
 /// `location{city, countryOrRegion, geoCoordinates}` read from an object's text; `None` when
 /// serde must read it.
 pub fn location(object: &str) -> Option<Location<'_>> {
+    location_in(&mut Members::new(object).ok()?)
+}
+
+/// [`location`], read by a scanner of the object's members (in place in the record), to its
+/// closing brace.
+pub fn location_in<'a>(members: &mut Members<'a>) -> Option<Location<'a>> {
     let mut location = Location::default();
     let (mut city_seen, mut country_seen, mut coordinates_seen) = (false, false, false);
-    let mut members = Members::new(object).ok()?;
     while let Some((key, value)) = members.next().ok()? {
         match key.name().as_ref() {
             "city" => location.city = text_once(&mut city_seen, value)?,

@@ -344,6 +344,17 @@ impl<'a> Members<'a> {
     /// reading a record.)
     #[inline(always)]
     fn member(&mut self) -> Result<Option<(Key<'a>, RawJson<'a>)>, ScanError> {
+        let Some(key) = self.next_key()? else {
+            return Ok(None);
+        };
+        Ok(Some((key, self.next_value()?)))
+    }
+
+    /// The next member's key, leaving the cursor at its value, which [`Members::next_value`]
+    /// or [`Members::object_in_place`] must read next. `Ok(None)` after the closing brace,
+    /// once the rest of the input is checked to be whitespace.
+    #[inline(always)]
+    pub fn next_key(&mut self) -> Result<Option<Key<'a>>, ScanError> {
         if self.done {
             return Ok(None);
         }
@@ -376,9 +387,45 @@ impl<'a> Members<'a> {
         }
         self.at += 1;
         self.skip_whitespace();
+        self.after_value = false;
+        Ok(Some(key))
+    }
+
+    /// The value of the member whose key [`Members::next_key`] read.
+    #[inline(always)]
+    pub fn next_value(&mut self) -> Result<RawJson<'a>, ScanError> {
         let value = self.scan_value()?;
         self.after_value = true;
-        Ok(Some((key, value)))
+        Ok(value)
+    }
+
+    /// When the value at the cursor (after [`Members::next_key`]) is an object: a scanner of
+    /// its members, in place, so that the object is scanned once rather than skipped and then
+    /// read. The cursor stays at the value; [`Members::skip_past`] moves it past the object
+    /// once its scanner has read the closing brace, or [`Members::next_value`] reads the value
+    /// as usual.
+    pub fn object_in_place(&self) -> Option<Members<'a>> {
+        (self.peek() == Some(b'{')).then(|| Members {
+            text: self.text,
+            bytes: self.bytes,
+            at: self.at + 1,
+            after_value: false,
+            done: false,
+            nested: true,
+            key: Key::EMPTY,
+            value: RawJson::NULL,
+        })
+    }
+
+    /// Moves past an object read in place by `object` ([`Members::object_in_place`]); `false`
+    /// (and nothing moves) when `object` has not read its closing brace.
+    pub fn skip_past(&mut self, object: &Members<'a>) -> bool {
+        if !object.done || !object.nested {
+            return false;
+        }
+        self.at = object.at;
+        self.after_value = true;
+        true
     }
 
     /// The key of the member read last.
@@ -694,6 +741,37 @@ mod tests {
             Some(40),
             "bytes above 0x80"
         );
+    }
+
+    #[test]
+    fn an_object_value_is_read_in_place() {
+        let mut members =
+            Members::new(r#"{"a":{"b":1,"c":[2]},"d":{"e":3},"f":4}"#).expect("object");
+        let key = members.next_key().expect("valid").expect("a key");
+        assert_eq!(key.raw(), "a");
+        let mut inner = members.object_in_place().expect("an object");
+        let mut keys = Vec::new();
+        while let Some((key, _)) = inner.next().expect("valid") {
+            keys.push(key.raw().to_owned());
+        }
+        assert_eq!(keys, ["b", "c"]);
+        assert!(members.skip_past(&inner));
+        // An object read only in part is not skipped past; its value is then read as usual.
+        assert_eq!(
+            members.next_key().expect("valid").map(|k| k.raw()),
+            Some("d")
+        );
+        let mut partial = members.object_in_place().expect("an object");
+        partial.next().expect("valid");
+        assert!(!members.skip_past(&partial));
+        assert_eq!(members.next_value().expect("valid").text, r#"{"e":3}"#);
+        assert_eq!(
+            members.next_key().expect("valid").map(|k| k.raw()),
+            Some("f")
+        );
+        assert!(members.object_in_place().is_none());
+        assert_eq!(members.next_value().expect("valid").text, "4");
+        assert!(members.next_key().expect("valid").is_none());
     }
 
     #[test]
