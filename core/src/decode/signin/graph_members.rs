@@ -114,7 +114,7 @@ fn nested<'a, T: Deserialize<'a> + FromJsonText>(
 ) -> Result<Option<T>, String> {
     if let Some(mut object) = members.object_in_place() {
         if let Some(found) = read(&mut object) {
-            if members.skip_past(&object) {
+            if members.skip_past(&object).is_some() {
                 return Ok(Some(found));
             }
         }

@@ -13,7 +13,7 @@
 //!   items), `OperationCount` how many accesses the record stands for. The per-item
 //!   `Folders[].FolderItems[]` are not read.
 
-use super::members::{folder_path, mail_item, mail_items, recipient_addresses};
+use super::members::{folder_path, mail_items, recipient_addresses};
 use super::name_values::NameValues;
 use super::record::AuditRecord;
 use super::text::{case_folded, non_blank, owned, owned_text};
@@ -23,7 +23,7 @@ use crate::event::{DeleteKind, MailAccess, MailDelete, MailSend, SendKind};
 
 /// `Send`, `SendAs`, `SendOnBehalf`.
 pub fn send(kind: SendKind, record: &AuditRecord<'_>) -> Result<MailSend, String> {
-    let item = mail_item(record.item, "Item")?.unwrap_or_default();
+    let item = record.mail_item()?.unwrap_or_default();
     let recipients = recipient_addresses(record.recipient_list, "recipientList")?;
     Ok(MailSend {
         kind: Some(kind),
@@ -48,7 +48,7 @@ pub fn send(kind: SendKind, record: &AuditRecord<'_>) -> Result<MailSend, String
 pub fn delete(kind: DeleteKind, record: &AuditRecord<'_>) -> Result<MailDelete, String> {
     let mut items = mail_items(record.affected_items, "AffectedItems")?;
     if items.is_empty() {
-        items.extend(mail_item(record.item, "Item")?);
+        items.extend(record.mail_item()?);
     }
     let folder = folder_path(record.folder, "Folder")?;
     let parent = folder_path(record.parent_folder, "ParentFolder")?;

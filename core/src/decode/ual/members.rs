@@ -107,6 +107,17 @@ pub fn mail_item<'a>(
     Ok(Some(item))
 }
 
+/// Reads a mail item by a scanner of its members, in place in the record (so that it is
+/// scanned once), as [`mail_item`] reads it; `None` when that reading would fail, which is
+/// then left to [`mail_item`] to report.
+pub fn mail_item_in_place<'a>(object: &mut Members<'a>) -> Option<MailItem<'a>> {
+    let mut item = MailItem::default();
+    while let Some((key, value)) = object.next().ok()? {
+        item_member(&mut item, &key.name(), value, "Item").ok()?;
+    }
+    Some(item)
+}
+
 /// Reads one member of a mail item.
 fn item_member<'a>(
     item: &mut MailItem<'a>,

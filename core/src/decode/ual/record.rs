@@ -16,6 +16,7 @@
 //! text) and strict where a wrong type means a broken record: an `Operation` that is an array,
 //! or an `Item` that is a string when a send is decoded, is a rejection with the field named.
 
+use super::members::{MailItem, mail_item, mail_item_in_place};
 use super::scan::{Kind, Members, RawJson};
 use super::values::{Text, lenient, text};
 use crate::decode::lenient::LenientText;
@@ -63,6 +64,9 @@ pub struct AuditRecord<'a> {
     pub app_access_context: Option<RawJson<'a>>,
     /// `Item`: the item of a single-item mailbox record ([`super::members::MailItem`]).
     pub item: Option<RawJson<'a>>,
+    /// `Item` as read in place while the record was scanned, when it could be
+    /// ([`super::members::mail_item_in_place`]); read it through [`AuditRecord::mail_item`].
+    item_read: Option<MailItem<'a>>,
     /// `Folder` of a group mailbox record ([`super::members::folder_path`]).
     pub folder: Option<RawJson<'a>>,
     /// `ParentFolder`, when a record carries it at the top ([`super::members::folder_path`]).
@@ -77,6 +81,14 @@ pub struct AuditRecord<'a> {
 }
 
 impl<'a> AuditRecord<'a> {
+    /// `Item`, read ([`super::members::mail_item`]); `None` when absent or null.
+    pub fn mail_item(&self) -> Result<Option<MailItem<'a>>, String> {
+        match &self.item_read {
+            Some(item) => Ok(Some(item.clone())),
+            None => mail_item(self.item, "Item"),
+        }
+    }
+
     /// `UserId`: the actor's UPN (or a service account).
     pub fn user_id(&self) -> Result<Option<Text<'a>>, String> {
         read_text(self.user_id, "UserId")
@@ -190,9 +202,21 @@ pub fn read_record_into<'a>(bytes: &'a [u8], record: &mut AuditRecord<'a>) -> Re
 
 fn read_members<'a>(json: &'a str, record: &mut AuditRecord<'a>) -> Result<(), String> {
     let mut members = Members::new(json).map_err(|error| error.to_string())?;
-    while let Some((key, value)) = members.next().map_err(|error| error.to_string())? {
+    while let Some(key) = members.next_key().map_err(|error| error.to_string())? {
         let name = key.name();
         let r = &mut *record;
+        if name == "Item" && r.item.is_none() {
+            if let Some(mut object) = members.object_in_place() {
+                if let Some(item) = mail_item_in_place(&mut object) {
+                    if let Some(raw) = members.skip_past(&object) {
+                        r.item = Some(raw);
+                        r.item_read = Some(item);
+                        continue;
+                    }
+                }
+            }
+        }
+        let value = members.next_value().map_err(|error| error.to_string())?;
         match name.as_ref() {
             "Id" => set(&mut r.id, lenient(value, "Id")?, "Id")?,
             "CreationTime" => set(
@@ -299,6 +323,32 @@ fn read_lenient<'a>(
 mod tests {
     use super::*;
     use std::borrow::Cow;
+
+    #[test]
+    fn the_item_read_in_place_is_the_item_read_later() {
+        for json in [
+            r#"{"Item":{"Subject":"RE: invoice","InternetMessageId":"<a@b>","ParentFolder":{"Path":"\\Sent Items"}},"Operation":"Send"}"#,
+            r#"{"Item":{"Subject":null,"Subject":"second","Size":[1,{"x":"}"}]},"Id":"a"}"#,
+            r#"{"Item":null,"Item":{"Subject":"after null"}}"#,
+        ] {
+            let record = parse_record(json).expect("valid");
+            assert!(record.item_read.is_some(), "{json}");
+            assert_eq!(record.mail_item(), mail_item(record.item, "Item"), "{json}");
+        }
+        // An item that cannot be read is kept raw, and reading it later gives the reason.
+        let record =
+            parse_record(r#"{"Item":{"Subject":["x"]},"Operation":"Send"}"#).expect("valid");
+        assert!(record.item_read.is_none());
+        assert_eq!(
+            record.item.map(|item| item.text),
+            Some(r#"{"Subject":["x"]}"#)
+        );
+        let error = record.mail_item().expect_err("wrong type");
+        assert!(error.contains("Item.Subject"), "{error}");
+        // A repeated item is still an error.
+        let error = parse_record(r#"{"Item":{},"Item":{}}"#).expect_err("repeated");
+        assert!(error.contains("duplicate field `Item`"), "{error}");
+    }
 
     #[test]
     fn scalars_are_borrowed_and_members_kept_raw() {

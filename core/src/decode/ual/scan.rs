@@ -417,15 +417,19 @@ impl<'a> Members<'a> {
         })
     }
 
-    /// Moves past an object read in place by `object` ([`Members::object_in_place`]); `false`
-    /// (and nothing moves) when `object` has not read its closing brace.
-    pub fn skip_past(&mut self, object: &Members<'a>) -> bool {
+    /// Moves past an object read in place by `object` ([`Members::object_in_place`]), and
+    /// gives its text; `None` (and nothing moves) when `object` has not read its closing brace.
+    pub fn skip_past(&mut self, object: &Members<'a>) -> Option<RawJson<'a>> {
         if !object.done || !object.nested {
-            return false;
+            return None;
         }
+        let text = self.text.get(self.at..object.at)?;
         self.at = object.at;
         self.after_value = true;
-        true
+        Some(RawJson {
+            text,
+            kind: Kind::Object,
+        })
     }
 
     /// The key of the member read last.
@@ -755,7 +759,10 @@ mod tests {
             keys.push(key.raw().to_owned());
         }
         assert_eq!(keys, ["b", "c"]);
-        assert!(members.skip_past(&inner));
+        assert_eq!(
+            members.skip_past(&inner).map(|object| object.text),
+            Some(r#"{"b":1,"c":[2]}"#)
+        );
         // An object read only in part is not skipped past; its value is then read as usual.
         assert_eq!(
             members.next_key().expect("valid").map(|k| k.raw()),
@@ -763,7 +770,7 @@ mod tests {
         );
         let mut partial = members.object_in_place().expect("an object");
         partial.next().expect("valid");
-        assert!(!members.skip_past(&partial));
+        assert!(members.skip_past(&partial).is_none());
         assert_eq!(members.next_value().expect("valid").text, r#"{"e":3}"#);
         assert_eq!(
             members.next_key().expect("valid").map(|k| k.raw()),
