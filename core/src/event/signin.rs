@@ -27,16 +27,16 @@ pub enum RiskLevel {
 impl RiskLevel {
     /// Reads the value as exports write it, in any case; anything else is `Unknown`.
     pub fn parse(text: &str) -> Self {
-        let text = text.trim();
-        [
-            ("none", Self::None),
-            ("low", Self::Low),
-            ("medium", Self::Medium),
-            ("high", Self::High),
-            ("hidden", Self::Hidden),
-        ]
-        .into_iter()
-        .find_map(|(name, level)| text.eq_ignore_ascii_case(name).then_some(level))
+        named(
+            text,
+            [
+                ("none", Self::None),
+                ("low", Self::Low),
+                ("medium", Self::Medium),
+                ("high", Self::High),
+                ("hidden", Self::Hidden),
+            ],
+        )
         .unwrap_or(Self::Unknown)
     }
 }
@@ -65,19 +65,27 @@ pub enum RiskState {
 impl RiskState {
     /// Reads the value as exports write it, in any case.
     pub fn parse(text: &str) -> Self {
-        let text = text.trim();
-        [
-            ("none", Self::None),
-            ("confirmedSafe", Self::ConfirmedSafe),
-            ("remediated", Self::Remediated),
-            ("dismissed", Self::Dismissed),
-            ("atRisk", Self::AtRisk),
-            ("confirmedCompromised", Self::ConfirmedCompromised),
-        ]
-        .into_iter()
-        .find_map(|(name, state)| text.eq_ignore_ascii_case(name).then_some(state))
+        named(
+            text,
+            [
+                ("none", Self::None),
+                ("confirmedSafe", Self::ConfirmedSafe),
+                ("remediated", Self::Remediated),
+                ("dismissed", Self::Dismissed),
+                ("atRisk", Self::AtRisk),
+                ("confirmedCompromised", Self::ConfirmedCompromised),
+            ],
+        )
         .unwrap_or(Self::Unknown)
     }
+}
+
+/// The value named `text` (surrounding spaces ignored, any case), without a lower-case copy.
+fn named<T: Copy, const N: usize>(text: &str, names: [(&str, T); N]) -> Option<T> {
+    let text = text.trim();
+    names
+        .into_iter()
+        .find_map(|(name, value)| text.eq_ignore_ascii_case(name).then_some(value))
 }
 
 /// Which sign-in log a record belongs to.

@@ -40,12 +40,12 @@ pub fn read_text(text: &str) -> Result<RawSignIn<'_>, String> {
         let r = &mut raw;
         match name.as_ref() {
             "status" => {
-                let status = nested(&mut members, nested_members::status_in, &name)?;
+                let status = nested(&mut members, nested_members::status, &name)?;
                 set(&mut r.status.0, status, &name)?;
                 continue;
             }
             "location" => {
-                let location = nested(&mut members, nested_members::location_in, &name)?;
+                let location = nested(&mut members, nested_members::location, &name)?;
                 set(&mut r.location.0, location, &name)?;
                 continue;
             }

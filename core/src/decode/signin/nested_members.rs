@@ -18,15 +18,9 @@ use crate::decode::lenient::LenientText;
 use crate::decode::ual::scan::{Kind, Members, RawJson};
 use crate::decode::ual::values::lenient;
 
-/// `status{errorCode, failureReason}` read from an object's text; `None` when serde must read
-/// it.
-pub fn status(object: &str) -> Option<Status<'_>> {
-    status_in(&mut Members::new(object).ok()?)
-}
-
-/// [`status`], read by a scanner of the object's members (in place in the record), to its
-/// closing brace.
-pub fn status_in<'a>(members: &mut Members<'a>) -> Option<Status<'a>> {
+/// `status{errorCode, failureReason}`, read by a scanner of the object's members (in place in
+/// the record) to its closing brace; `None` when serde must read it.
+pub fn status<'a>(members: &mut Members<'a>) -> Option<Status<'a>> {
     let mut status = Status::default();
     let (mut code_seen, mut reason_seen) = (false, false);
     while let Some((key, value)) = members.next().ok()? {
@@ -39,15 +33,9 @@ pub fn status_in<'a>(members: &mut Members<'a>) -> Option<Status<'a>> {
     Some(status)
 }
 
-/// `location{city, countryOrRegion, geoCoordinates}` read from an object's text; `None` when
-/// serde must read it.
-pub fn location(object: &str) -> Option<Location<'_>> {
-    location_in(&mut Members::new(object).ok()?)
-}
-
-/// [`location`], read by a scanner of the object's members (in place in the record), to its
-/// closing brace.
-pub fn location_in<'a>(members: &mut Members<'a>) -> Option<Location<'a>> {
+/// `location{city, countryOrRegion, geoCoordinates}`, read by a scanner of the object's
+/// members (in place in the record) to its closing brace; `None` when serde must read it.
+pub fn location<'a>(members: &mut Members<'a>) -> Option<Location<'a>> {
     let mut location = Location::default();
     let (mut city_seen, mut country_seen, mut coordinates_seen) = (false, false, false);
     while let Some((key, value)) = members.next().ok()? {
@@ -117,6 +105,18 @@ fn is_plain_integer(text: &str) -> bool {
         && text.parse::<u64>().is_ok()
 }
 
+/// [`status`] of an object's text.
+#[cfg(test)]
+fn status_of(object: &str) -> Option<Status<'_>> {
+    status(&mut Members::new(object).ok()?)
+}
+
+/// [`location`] of an object's text.
+#[cfg(test)]
+fn location_of(object: &str) -> Option<Location<'_>> {
+    location(&mut Members::new(object).ok()?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -138,12 +138,12 @@ mod tests {
     fn reads_what_serde_reads() {
         let json = r#"{"city":"Amsterdam","state":"Noord-Holland","countryOrRegion":"NL",
             "geoCoordinates":{"altitude":null,"latitude":52.3676,"longitude":"4.9041"}}"#;
-        let scanned = location(json).expect("plain object");
+        let scanned = location_of(json).expect("plain object");
         assert_eq!(text(&scanned.city), Some("Amsterdam"));
         assert_eq!(text(&scanned.country_or_region), Some("NL"));
         assert_eq!(Some(format!("{scanned:?}")), serde_location(json));
         let json = r#"{"errorCode":50126,"failureReason":"Invalid username or password.","additionalDetails":null}"#;
-        let scanned = status(json).expect("plain object");
+        let scanned = status_of(json).expect("plain object");
         assert_eq!(text(&scanned.error_code), Some("50126"));
         assert_eq!(Some(format!("{scanned:?}")), serde_status(json));
     }
@@ -159,7 +159,7 @@ mod tests {
             r#"{"errorCode":{}}"#,
             r#"{"errorCode":1,}"#,
         ] {
-            assert!(status(json).is_none(), "{json}");
+            assert!(status_of(json).is_none(), "{json}");
         }
         for json in [
             r#"{"geoCoordinates":[]}"#,
@@ -167,7 +167,7 @@ mod tests {
             r#"{"geoCoordinates":{"latitude":1,"latitude":2}}"#,
             r#"{"city":"A","city":"B"}"#,
         ] {
-            assert!(location(json).is_none(), "{json}");
+            assert!(location_of(json).is_none(), "{json}");
         }
     }
 }
@@ -226,7 +226,7 @@ mod properties {
         #[test]
         fn the_scanned_location_is_serdes(json in object(&["city", "countryOrRegion", "geoCoordinates", "state"])) {
             let serde = serde_json::from_str::<Location<'_>>(&json).ok().map(|l| format!("{l:?}"));
-            if let Some(scanned) = location(&json) {
+            if let Some(scanned) = location_of(&json) {
                 prop_assert_eq!(Some(format!("{scanned:?}")), serde, "{}", json);
             }
         }
@@ -234,7 +234,7 @@ mod properties {
         #[test]
         fn the_scanned_status_is_serdes(json in object(&["errorCode", "failureReason", "additionalDetails"])) {
             let serde = serde_json::from_str::<Status<'_>>(&json).ok().map(|s| format!("{s:?}"));
-            if let Some(scanned) = status(&json) {
+            if let Some(scanned) = status_of(&json) {
                 prop_assert_eq!(Some(format!("{scanned:?}")), serde, "{}", json);
             }
         }

@@ -60,4 +60,27 @@ mod tests {
         assert_eq!(quote_or_backslash(b""), None);
         assert_eq!(quote_or_backslash(&[b'a'; 100]), None);
     }
+
+    #[test]
+    fn quotes_and_backslashes_are_found_at_every_position() {
+        for length in 0..160 {
+            for position in 0..=length {
+                for special in [b'"', b'\\'] {
+                    let mut bytes = vec![b'a'; length];
+                    let expected = (position < length).then(|| {
+                        bytes[position] = special;
+                        position
+                    });
+                    // A second match later must not hide the first.
+                    if position + 3 < length {
+                        bytes[position + 3] = b'"';
+                    }
+                    assert_eq!(quote_or_backslash(&bytes), expected, "{length} {position}");
+                }
+            }
+        }
+        let mut high = vec![0xe9_u8; 40];
+        high.push(b'"');
+        assert_eq!(quote_or_backslash(&high), Some(40), "bytes above 0x80");
+    }
 }

@@ -73,12 +73,10 @@ impl<'a> NameValues<'a> {
 /// reading a two-pair `OperationProperties`.
 #[inline(always)]
 fn scalar_text<'a>(value: RawJson<'a>, name: &str) -> Result<Option<Cow<'a, str>>, String> {
-    if let Kind::String { escaped: false } = value.kind {
-        if let Some(content) = value.text.get(1..value.text.len() - 1) {
-            return Ok(Some(Cow::Borrowed(content)));
-        }
+    match value.plain_str() {
+        Some(content) => Ok(Some(Cow::Borrowed(content))),
+        None => Ok(lenient(value, name)?.map(|text| text.0)),
     }
-    Ok(lenient(value, name)?.map(|text| text.0))
 }
 
 /// Calls `each` with every pair of the list `raw`, in either form.

@@ -78,11 +78,16 @@ pub struct RawJson<'a> {
 }
 
 impl<'a> RawJson<'a> {
-    /// `null`, as a placeholder.
-    pub const NULL: RawJson<'static> = RawJson {
-        text: "null",
-        kind: Kind::Null,
-    };
+    /// The content of a string without escapes, borrowed; `None` for any other value. The
+    /// common case of every text read, kept small enough to inline where the text is read.
+    #[inline(always)]
+    pub fn plain_str(&self) -> Option<&'a str> {
+        match self.kind {
+            // The quotes are ASCII, so the content's ends are character boundaries.
+            Kind::String { escaped: false } => self.text.get(1..self.text.len() - 1),
+            _ => None,
+        }
+    }
 
     /// The string's content, borrowed when it has no escapes; `None` when the value is not a
     /// string.
@@ -100,10 +105,7 @@ impl<'a> RawJson<'a> {
                     .map_err(|error| error.to_string()),
             }
         } else {
-            // The quotes are ASCII, so the content's ends are character boundaries.
-            Ok(Cow::Borrowed(
-                self.text.get(1..self.text.len() - 1).unwrap_or_default(),
-            ))
+            Ok(Cow::Borrowed(self.plain_str().unwrap_or_default()))
         })
     }
 }
@@ -150,24 +152,11 @@ pub struct Members<'a> {
     done: bool,
     /// Scanning an object inside the text in place: its end is not the end of the text.
     nested: bool,
-    /// The member [`Members::advance`] read last (kept here rather than returned, so the hot
-    /// loop does not copy a large result enum around).
-    key: Key<'a>,
-    value: RawJson<'a>,
 }
 
 /// Scans `text` as exactly one JSON value (whitespace around it allowed).
 pub fn whole_value(text: &str) -> Result<RawJson<'_>, ScanError> {
-    let mut scanner = Members {
-        text,
-        bytes: text.as_bytes(),
-        at: 0,
-        after_value: false,
-        done: false,
-        nested: false,
-        key: Key::EMPTY,
-        value: RawJson::NULL,
-    };
+    let mut scanner = Members::starting_at(text, 0, false);
     scanner.skip_whitespace();
     let value = scanner.scan_value()?;
     scanner.finish()?;
@@ -183,16 +172,7 @@ pub struct Elements<'a> {
 impl<'a> Elements<'a> {
     /// Starts scanning `text`, which must hold one JSON array.
     pub fn new(text: &'a str) -> Result<Self, ScanError> {
-        let mut scanner = Members {
-            text,
-            bytes: text.as_bytes(),
-            at: 0,
-            after_value: false,
-            done: false,
-            nested: false,
-            key: Key::EMPTY,
-            value: RawJson::NULL,
-        };
+        let mut scanner = Members::starting_at(text, 0, false);
         scanner.skip_whitespace();
         if scanner.peek() != Some(b'[') {
             return Err(scanner.error("expected a JSON array"));
@@ -260,21 +240,10 @@ impl<'a> Elements<'a> {
             (_, true) => return Err(describe(scanner.error("expected `,` or `]`"))),
             (_, false) => {}
         }
-        if scanner.peek() != Some(b'{') {
+        let Some(mut object) = scanner.object_in_place() else {
             let value = scanner.scan_value().map_err(&describe)?;
             scanner.after_value = true;
             return Ok(Some(value.kind));
-        }
-        let start = scanner.at;
-        let mut object = Members {
-            text: scanner.text,
-            bytes: scanner.bytes,
-            at: start + 1,
-            after_value: false,
-            done: false,
-            nested: true,
-            key: Key::EMPTY,
-            value: RawJson::NULL,
         };
         while let Some((key, value)) = object.member().map_err(&describe)? {
             each(key, value)?;
@@ -293,18 +262,22 @@ fn is_whitespace(byte: u8) -> bool {
 }
 
 impl<'a> Members<'a> {
-    /// Starts scanning `text`, which must hold one JSON object (whitespace around it allowed).
-    pub fn new(text: &'a str) -> Result<Self, ScanError> {
-        let mut members = Self {
+    /// A scanner of `text` from byte `at`; `nested` when it reads an object inside the text
+    /// (after its opening brace), whose end is not the end of the text.
+    fn starting_at(text: &'a str, at: usize, nested: bool) -> Self {
+        Self {
             text,
             bytes: text.as_bytes(),
-            at: 0,
+            at,
             after_value: false,
             done: false,
-            nested: false,
-            key: Key::EMPTY,
-            value: RawJson::NULL,
-        };
+            nested,
+        }
+    }
+
+    /// Starts scanning `text`, which must hold one JSON object (whitespace around it allowed).
+    pub fn new(text: &'a str) -> Result<Self, ScanError> {
+        let mut members = Self::starting_at(text, 0, false);
         members.skip_whitespace();
         if members.peek() != Some(b'{') {
             return Err(members.error("expected a JSON object"));
@@ -322,20 +295,6 @@ impl<'a> Members<'a> {
     #[inline(always)]
     pub fn next(&mut self) -> Result<Option<(Key<'a>, RawJson<'a>)>, ScanError> {
         self.member()
-    }
-
-    /// Reads the next member into [`Members::key`] and [`Members::value`]; `Ok(false)` after
-    /// the closing brace, once the rest of the input is checked to be whitespace.
-    #[inline]
-    pub fn advance(&mut self) -> Result<bool, ScanError> {
-        Ok(match self.member()? {
-            Some((key, value)) => {
-                self.key = key;
-                self.value = value;
-                true
-            }
-            None => false,
-        })
     }
 
     /// The next member, returned rather than kept: inlined into the caller's loop, the key and
@@ -405,16 +364,7 @@ impl<'a> Members<'a> {
     /// once its scanner has read the closing brace, or [`Members::next_value`] reads the value
     /// as usual.
     pub fn object_in_place(&self) -> Option<Members<'a>> {
-        (self.peek() == Some(b'{')).then(|| Members {
-            text: self.text,
-            bytes: self.bytes,
-            at: self.at + 1,
-            after_value: false,
-            done: false,
-            nested: true,
-            key: Key::EMPTY,
-            value: RawJson::NULL,
-        })
+        (self.peek() == Some(b'{')).then(|| Members::starting_at(self.text, self.at + 1, true))
     }
 
     /// Moves past an object read in place by `object` ([`Members::object_in_place`]), and
@@ -430,18 +380,6 @@ impl<'a> Members<'a> {
             text,
             kind: Kind::Object,
         })
-    }
-
-    /// The key of the member read last.
-    #[inline]
-    pub fn key(&self) -> Key<'a> {
-        self.key
-    }
-
-    /// The value of the member read last.
-    #[inline]
-    pub fn value(&self) -> RawJson<'a> {
-        self.value
     }
 
     fn finish(&mut self) -> Result<(), ScanError> {
@@ -641,12 +579,6 @@ pub struct Key<'a> {
 }
 
 impl<'a> Key<'a> {
-    /// An empty key, as a placeholder.
-    pub const EMPTY: Key<'static> = Key {
-        raw: "",
-        escaped: false,
-    };
-
     /// The key as written between the quotes.
     pub fn raw(&self) -> &'a str {
         self.raw
@@ -714,37 +646,6 @@ mod tests {
             ]
         );
         assert_eq!(scan("{}").expect("empty"), vec![]);
-    }
-
-    #[test]
-    fn quotes_and_backslashes_are_found_at_every_position() {
-        for length in 0..160 {
-            for position in 0..=length {
-                for special in [b'"', b'\\'] {
-                    let mut bytes = vec![b'a'; length];
-                    let expected = (position < length).then(|| {
-                        bytes[position] = special;
-                        position
-                    });
-                    // A second match later must not hide the first.
-                    if position + 3 < length {
-                        bytes[position + 3] = b'"';
-                    }
-                    assert_eq!(
-                        find::quote_or_backslash(&bytes),
-                        expected,
-                        "{length} {position}"
-                    );
-                }
-            }
-        }
-        let mut high = vec![0xe9_u8; 40];
-        high.push(b'"');
-        assert_eq!(
-            find::quote_or_backslash(&high),
-            Some(40),
-            "bytes above 0x80"
-        );
     }
 
     #[test]

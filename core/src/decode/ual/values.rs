@@ -72,12 +72,10 @@ impl<N: fmt::Display> fmt::Display for Path<N> {
 /// the general result costs more than reading the string did.
 #[inline(always)]
 pub fn text<'a>(value: RawJson<'a>, name: impl fmt::Display) -> Result<Option<Text<'a>>, String> {
-    if let Kind::String { escaped: false } = value.kind {
-        if let Some(content) = value.text.get(1..value.text.len() - 1) {
-            return Ok(Some(Text(Cow::Borrowed(content))));
-        }
+    match value.plain_str() {
+        Some(content) => Ok(Some(Text(Cow::Borrowed(content)))),
+        None => any_text(value, name),
     }
-    any_text(value, name)
 }
 
 /// [`text`] for every other value.
