@@ -10,6 +10,7 @@ pub mod lenient;
 pub mod probe;
 pub mod signin;
 pub mod ual;
+pub mod utf8;
 
 use crate::event::Event;
 use crate::input::Unit;

@@ -44,8 +44,8 @@ impl<'a> RawRecord<'a> {
     /// Reads the envelope with the member scanner, and `properties` as a Graph sign-in
     /// ([`super::graph_members`]); every other member is skipped unread.
     fn read(bytes: &'a [u8]) -> Result<Self, String> {
-        let text = std::str::from_utf8(bytes)
-            .map_err(|error| format!("not UTF-8 at byte {}", error.valid_up_to()))?;
+        let text =
+            crate::decode::utf8::text(bytes).map_err(|at| format!("not UTF-8 at byte {at}"))?;
         let mut raw = RawRecord::default();
         let mut members = Members::new(text).map_err(|error| error.to_string())?;
         while let Some((key, value)) = members.next().map_err(|error| error.to_string())? {

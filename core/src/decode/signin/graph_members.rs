@@ -26,8 +26,7 @@ use serde::Deserialize;
 
 /// Reads a Graph sign-in from JSON bytes.
 pub fn read(bytes: &[u8]) -> Result<RawSignIn<'_>, String> {
-    let text = std::str::from_utf8(bytes)
-        .map_err(|error| format!("not UTF-8 at byte {}", error.valid_up_to()))?;
+    let text = crate::decode::utf8::text(bytes).map_err(|at| format!("not UTF-8 at byte {at}"))?;
     read_text(text)
 }
 

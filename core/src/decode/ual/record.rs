@@ -191,12 +191,8 @@ pub fn parse_record_bytes(bytes: &[u8]) -> Result<AuditRecord<'_>, String> {
 /// The whole record is checked to be UTF-8 first, in one pass: cheaper than checking each
 /// string read, and JSON text is UTF-8 by definition.
 pub fn read_record_into<'a>(bytes: &'a [u8], record: &mut AuditRecord<'a>) -> Result<(), String> {
-    let text = std::str::from_utf8(bytes).map_err(|error| {
-        format!(
-            "invalid audit record: not UTF-8 at byte {}",
-            error.valid_up_to()
-        )
-    })?;
+    let text = crate::decode::utf8::text(bytes)
+        .map_err(|at| format!("invalid audit record: not UTF-8 at byte {at}"))?;
     read_members(text, record).map_err(|reason| format!("invalid audit record: {reason}"))
 }
 
