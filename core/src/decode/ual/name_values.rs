@@ -13,6 +13,7 @@
 //! so `IncreaseScoreWithRedirectToOtherPort` is not `RedirectTo`.
 
 use super::scan::{Elements, Kind, Members, RawJson};
+use super::text::non_blank;
 use super::values::{invalid_kind, invalid_type, lenient};
 use std::borrow::Cow;
 
@@ -37,9 +38,10 @@ impl<'a> NameValues<'a> {
     ) -> Result<[Option<Cow<'a, str>>; N], String> {
         let mut found = [const { None }; N];
         each_pair(raw, name, |key, value| {
+            let key = trimmed(&key);
             let slot = wanted
                 .iter()
-                .position(|wanted| key.trim().eq_ignore_ascii_case(wanted));
+                .position(|wanted| key.eq_ignore_ascii_case(wanted));
             if let Some(slot) = slot.and_then(|slot| found.get_mut(slot)) {
                 slot.get_or_insert(value);
             }
@@ -51,7 +53,7 @@ impl<'a> NameValues<'a> {
     pub fn get(&self, name: &str) -> Option<&str> {
         self.0
             .iter()
-            .find(|(candidate, _)| candidate.trim().eq_ignore_ascii_case(name))
+            .find(|(candidate, _)| trimmed(candidate).eq_ignore_ascii_case(name))
             .map(|(_, value)| value.as_ref())
     }
 
@@ -64,13 +66,19 @@ impl<'a> NameValues<'a> {
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
         self.0
             .iter()
-            .map(|(name, value)| (name.trim(), value.as_ref()))
+            .map(|(name, value)| (trimmed(name), value.as_ref()))
     }
 }
 
 /// A name or value as text ([`lenient`]). The common case, a string without escapes, is
 /// borrowed here in line: a call returning the general result for it was most of the cost of
 /// reading a two-pair `OperationProperties`.
+/// `name.trim()`, with the common case (nothing to trim) decided on the end bytes.
+#[inline(always)]
+fn trimmed(name: &str) -> &str {
+    non_blank(name).unwrap_or_default()
+}
+
 #[inline(always)]
 fn scalar_text<'a>(value: RawJson<'a>, name: &str) -> Result<Option<Cow<'a, str>>, String> {
     match value.plain_str() {
@@ -187,6 +195,26 @@ mod tests {
         assert_eq!(throttled.as_deref(), Some("True"));
         assert_eq!(missing, None);
         assert!(NameValues::pick(Some(whole_value("5").expect("JSON")), "X", ["a"]).is_err());
+    }
+
+    #[test]
+    fn names_are_trimmed_as_str_trim_does() {
+        for name in [
+            "",
+            " ",
+            "Name",
+            " Name",
+            "Name ",
+            "\tName\u{a0}",
+            "\u{2003}Name",
+            "N",
+            "é",
+            " é ",
+            "Name\u{3000}",
+            "a b",
+        ] {
+            assert_eq!(trimmed(name), name.trim(), "{name:?}");
+        }
     }
 
     #[test]
