@@ -14,7 +14,6 @@
 //!   `Folders[].FolderItems[]` are not read.
 
 use super::members::{folder_path, mail_items, recipient_addresses};
-use super::name_values::NameValues;
 use super::record::AuditRecord;
 use super::text::{case_folded, non_blank, owned, owned_text};
 use crate::decode::lenient::{LenientText, is_truthy};
@@ -73,15 +72,11 @@ pub fn delete(kind: DeleteKind, record: &AuditRecord<'_>) -> Result<MailDelete, 
 
 /// `MailItemsAccessed`. A record without `OperationCount` stands for one access.
 pub fn access(record: &AuditRecord<'_>) -> Result<MailAccess, String> {
-    let [access, throttled] = NameValues::pick(
-        record.operation_properties,
-        "OperationProperties",
-        ["MailAccessType", "IsThrottled"],
-    )?;
+    let properties = record.operation_property_list()?;
     Ok(MailAccess {
-        access: owned(access.as_deref()),
+        access: owned(properties.get("MailAccessType")),
         count: count(record.operation_count()?.as_ref(), "OperationCount")?.unwrap_or(1),
-        throttled: throttled.as_deref().is_some_and(is_truthy),
+        throttled: properties.get("IsThrottled").is_some_and(is_truthy),
         session_id: owned(record.session_id()?.as_deref()),
         client: owned(record.client_info_string()?.as_deref()),
     })

@@ -29,6 +29,14 @@ impl<'a> NameValues<'a> {
         Ok(Self(pairs))
     }
 
+    /// Reads the pairs of an array found in place in a record ([`Members::array_in_place`]),
+    /// as [`NameValues::read`] reads the array's text.
+    pub fn read_in_place(elements: &mut Elements<'a>, name: &str) -> Result<Self, String> {
+        let mut pairs = Vec::new();
+        array_pairs(elements, name, |key, value| pairs.push((key, value)))?;
+        Ok(Self(pairs))
+    }
+
     /// Reads only the values of the `wanted` names (first pair of each, any case) in one pass,
     /// without collecting the list: for operations that read one or two properties.
     pub fn pick<const N: usize>(
@@ -70,15 +78,15 @@ impl<'a> NameValues<'a> {
     }
 }
 
-/// A name or value as text ([`lenient`]). The common case, a string without escapes, is
-/// borrowed here in line: a call returning the general result for it was most of the cost of
-/// reading a two-pair `OperationProperties`.
 /// `name.trim()`, with the common case (nothing to trim) decided on the end bytes.
 #[inline(always)]
 fn trimmed(name: &str) -> &str {
     non_blank(name).unwrap_or_default()
 }
 
+/// A name or value as text ([`lenient`]). The common case, a string without escapes, is
+/// borrowed here in line: a call returning the general result for it was most of the cost of
+/// reading a two-pair `OperationProperties`.
 #[inline(always)]
 fn scalar_text<'a>(value: RawJson<'a>, name: &str) -> Result<Option<Cow<'a, str>>, String> {
     match value.plain_str() {
@@ -101,29 +109,7 @@ fn each_pair<'a>(
         Kind::Null => {}
         Kind::Array => {
             let mut elements = Elements::new(raw.text).map_err(scan_error)?;
-            loop {
-                let (mut key, mut value) = (None, None);
-                let element = elements.next_in_place(scan_error, |member, content| {
-                    match member.name().as_ref() {
-                        "Name" if key.is_none() => key = scalar_text(content, name)?,
-                        "Value" if value.is_none() => value = scalar_text(content, name)?,
-                        _ => {}
-                    }
-                    Ok(())
-                })?;
-                let Some(kind) = element else {
-                    break;
-                };
-                if kind != Kind::Object {
-                    return Err(invalid_kind(
-                        kind,
-                        name,
-                        "an array of {Name, Value} objects",
-                    ));
-                }
-                let key = key.ok_or_else(|| format!("field `{name}`: a pair without `Name`"))?;
-                each(key, value.unwrap_or_default());
-            }
+            array_pairs(&mut elements, name, each)?;
         }
         Kind::Object => {
             let mut members = Members::new(raw.text).map_err(scan_error)?;
@@ -138,6 +124,39 @@ fn each_pair<'a>(
                 "an array of {Name, Value} or an object",
             ));
         }
+    }
+    Ok(())
+}
+
+/// The pairs of an array of `{Name, Value}` objects, each object read in place.
+fn array_pairs<'a>(
+    elements: &mut Elements<'a>,
+    name: &str,
+    mut each: impl FnMut(Cow<'a, str>, Cow<'a, str>),
+) -> Result<(), String> {
+    let scan_error = |error: super::scan::ScanError| format!("field `{name}`: {error}");
+    loop {
+        let (mut key, mut value) = (None, None);
+        let element = elements.next_in_place(scan_error, |member, content| {
+            match member.name().as_ref() {
+                "Name" if key.is_none() => key = scalar_text(content, name)?,
+                "Value" if value.is_none() => value = scalar_text(content, name)?,
+                _ => {}
+            }
+            Ok(())
+        })?;
+        let Some(kind) = element else {
+            break;
+        };
+        if kind != Kind::Object {
+            return Err(invalid_kind(
+                kind,
+                name,
+                "an array of {Name, Value} objects",
+            ));
+        }
+        let key = key.ok_or_else(|| format!("field `{name}`: a pair without `Name`"))?;
+        each(key, value.unwrap_or_default());
     }
     Ok(())
 }

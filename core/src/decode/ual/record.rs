@@ -17,9 +17,11 @@
 //! or an `Item` that is a string when a send is decoded, is a rejection with the field named.
 
 use super::members::{MailItem, mail_item, mail_item_in_place};
+use super::name_values::NameValues;
 use super::scan::{Kind, Members, RawJson};
 use super::values::{Text, lenient, text};
 use crate::decode::lenient::LenientText;
+use std::borrow::Cow;
 
 /// The fields of an audit record that the mapping reads, named as the Management Activity API
 /// names them. Every export keeps these names inside its `AuditData` / `auditData` /
@@ -56,6 +58,9 @@ pub struct AuditRecord<'a> {
     pub parameters: Option<RawJson<'a>>,
     /// `OperationProperties`: mailbox-operation properties ([`super::name_values::NameValues`]).
     pub operation_properties: Option<RawJson<'a>>,
+    /// `OperationProperties` as read in place while the record was scanned, when it could be;
+    /// read it through [`AuditRecord::operation_property_list`].
+    operation_properties_read: Option<NameValues<'a>>,
     /// `ExtendedProperties` (STS logons; [`super::name_values::NameValues`]).
     pub extended_properties: Option<RawJson<'a>>,
     /// `DeviceProperties` (STS logons; [`super::name_values::NameValues`]).
@@ -81,6 +86,16 @@ pub struct AuditRecord<'a> {
 }
 
 impl<'a> AuditRecord<'a> {
+    /// `OperationProperties`, read ([`NameValues::read`]); empty when absent or null.
+    pub fn operation_property_list(&self) -> Result<Cow<'_, NameValues<'a>>, String> {
+        match &self.operation_properties_read {
+            Some(list) => Ok(Cow::Borrowed(list)),
+            None => {
+                NameValues::read(self.operation_properties, "OperationProperties").map(Cow::Owned)
+            }
+        }
+    }
+
     /// `Item`, read ([`super::members::mail_item`]); `None` when absent or null.
     pub fn mail_item(&self) -> Result<Option<MailItem<'a>>, String> {
         match &self.item_read {
@@ -207,6 +222,17 @@ fn read_members<'a>(json: &'a str, record: &mut AuditRecord<'a>) -> Result<(), S
                     if let Some(raw) = members.skip_past(&object) {
                         r.item = Some(raw);
                         r.item_read = Some(item);
+                        continue;
+                    }
+                }
+            }
+        }
+        if name == "OperationProperties" && r.operation_properties.is_none() {
+            if let Some(mut array) = members.array_in_place() {
+                if let Ok(list) = NameValues::read_in_place(&mut array, "OperationProperties") {
+                    if let Some(raw) = members.skip_past_array(&array) {
+                        r.operation_properties = Some(raw);
+                        r.operation_properties_read = Some(list);
                         continue;
                     }
                 }
@@ -344,6 +370,54 @@ mod tests {
         // A repeated item is still an error.
         let error = parse_record(r#"{"Item":{},"Item":{}}"#).expect_err("repeated");
         assert!(error.contains("duplicate field `Item`"), "{error}");
+    }
+
+    #[test]
+    fn operation_properties_read_in_place_are_the_list_read_later() {
+        for json in [
+            r#"{"OperationProperties":[{"Name":"MailAccessType","Value":"Bind"},{"Name":"IsThrottled","Value":"False"}],"Operation":"MailItemsAccessed"}"#,
+            r#"{"OperationProperties":[{"Value":"x","Name":"N","Other":[1,{"y":"]"}]},{"Name":"N","Value":"second"},{"Name":"Empty"}]}"#,
+            r#"{"OperationProperties":[ ] ,"Id":"a"}"#,
+            r#"{"OperationProperties":null,"OperationProperties":[{"Name":"after null","Value":"\u0041"}]}"#,
+        ] {
+            let record = parse_record(json).expect("valid");
+            assert!(record.operation_properties_read.is_some(), "{json}");
+            assert_eq!(
+                record.operation_property_list().map(Cow::into_owned),
+                NameValues::read(record.operation_properties, "OperationProperties"),
+                "{json}"
+            );
+        }
+        // The object form, and a list that cannot be read, are kept raw; reading the latter
+        // later gives the reason.
+        let record =
+            parse_record(r#"{"OperationProperties":{"MailAccessType":"Sync"}}"#).expect("valid");
+        assert!(record.operation_properties_read.is_none());
+        assert_eq!(
+            record
+                .operation_property_list()
+                .expect("object form")
+                .get("mailaccesstype"),
+            Some("Sync")
+        );
+        let record = parse_record(r#"{"OperationProperties":[{"Value":"x"}],"Operation":"Send"}"#)
+            .expect("valid");
+        assert!(record.operation_properties_read.is_none());
+        assert_eq!(
+            record.operation_properties.map(|list| list.text),
+            Some(r#"[{"Value":"x"}]"#)
+        );
+        assert_eq!(
+            record.operation_property_list().expect_err("no name"),
+            "field `OperationProperties`: a pair without `Name`"
+        );
+        // A repeated list is still an error.
+        let error = parse_record(r#"{"OperationProperties":[],"OperationProperties":[]}"#)
+            .expect_err("repeated");
+        assert!(
+            error.contains("duplicate field `OperationProperties`"),
+            "{error}"
+        );
     }
 
     #[test]

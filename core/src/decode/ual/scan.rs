@@ -370,16 +370,29 @@ impl<'a> Members<'a> {
     /// Moves past an object read in place by `object` ([`Members::object_in_place`]), and
     /// gives its text; `None` (and nothing moves) when `object` has not read its closing brace.
     pub fn skip_past(&mut self, object: &Members<'a>) -> Option<RawJson<'a>> {
-        if !object.done || !object.nested {
+        self.skip_past_value(object, Kind::Object)
+    }
+
+    /// Like [`Members::object_in_place`], for an array: a scanner of its elements, in place.
+    pub fn array_in_place(&self) -> Option<Elements<'a>> {
+        (self.peek() == Some(b'[')).then(|| Elements {
+            scanner: Members::starting_at(self.text, self.at + 1, true),
+        })
+    }
+
+    /// Like [`Members::skip_past`], for an array read in place ([`Members::array_in_place`]).
+    pub fn skip_past_array(&mut self, array: &Elements<'a>) -> Option<RawJson<'a>> {
+        self.skip_past_value(&array.scanner, Kind::Array)
+    }
+
+    fn skip_past_value(&mut self, inner: &Members<'a>, kind: Kind) -> Option<RawJson<'a>> {
+        if !inner.done || !inner.nested {
             return None;
         }
-        let text = self.text.get(self.at..object.at)?;
-        self.at = object.at;
+        let text = self.text.get(self.at..inner.at)?;
+        self.at = inner.at;
         self.after_value = true;
-        Some(RawJson {
-            text,
-            kind: Kind::Object,
-        })
+        Some(RawJson { text, kind })
     }
 
     fn finish(&mut self) -> Result<(), ScanError> {
@@ -678,6 +691,36 @@ mod tests {
             Some("f")
         );
         assert!(members.object_in_place().is_none());
+        assert_eq!(members.next_value().expect("valid").text, "4");
+        assert!(members.next_key().expect("valid").is_none());
+    }
+
+    #[test]
+    fn an_array_value_is_read_in_place() {
+        let mut members =
+            Members::new(r#"{"a":[1,{"b":"]"},[]] ,"d":[2,3],"f":4}"#).expect("object");
+        members.next_key().expect("valid").expect("a key");
+        assert!(members.object_in_place().is_none());
+        let mut inner = members.array_in_place().expect("an array");
+        let mut texts = Vec::new();
+        while let Some(element) = inner.next().expect("valid") {
+            texts.push(element.text.to_owned());
+        }
+        assert_eq!(texts, ["1", r#"{"b":"]"}"#, "[]"]);
+        assert_eq!(
+            members
+                .skip_past_array(&inner)
+                .map(|array| (array.text, array.kind)),
+            Some((r#"[1,{"b":"]"},[]]"#, Kind::Array))
+        );
+        // An array read only in part is not skipped past; its value is then read as usual.
+        members.next_key().expect("valid").expect("a key");
+        let mut partial = members.array_in_place().expect("an array");
+        partial.next().expect("valid");
+        assert!(members.skip_past_array(&partial).is_none());
+        assert_eq!(members.next_value().expect("valid").text, "[2,3]");
+        members.next_key().expect("valid").expect("a key");
+        assert!(members.array_in_place().is_none());
         assert_eq!(members.next_value().expect("valid").text, "4");
         assert!(members.next_key().expect("valid").is_none());
     }

@@ -30,7 +30,7 @@ use serde_json::Value;
 
 /// Reads an `UpdateInboxRules` record.
 pub fn mailbox_rule(record: &AuditRecord<'_>, actor: Option<&str>) -> Result<MailboxRule, String> {
-    let properties = NameValues::read(record.operation_properties, "OperationProperties")?;
+    let properties = record.operation_property_list()?;
     let mut rule = MailboxRule {
         operation: Some(RuleOperation::UpdateInboxRules),
         rule_operation: owned(properties.get("RuleOperation")),
