@@ -112,8 +112,25 @@ pub fn mail_item<'a>(
 /// then left to [`mail_item`] to report.
 pub fn mail_item_in_place<'a>(object: &mut Members<'a>) -> Option<MailItem<'a>> {
     let mut item = MailItem::default();
-    while let Some((key, value)) = object.next().ok()? {
-        item_member(&mut item, &key.name(), value, "Item").ok()?;
+    while let Some(key) = object.next_key().ok()? {
+        let key = key.name();
+        // The folder object is read in place too: `ParentFolder: {"Path": ...}`.
+        if key == "ParentFolder"
+            && item.folder_path.is_none()
+            && let Some(mut folder) = object.object_in_place()
+        {
+            let mut path = None;
+            while let Some((key, value)) = folder.next().ok()? {
+                if key.name() == "Path" {
+                    keep(&mut path, value, "Item.ParentFolder.Path").ok()?;
+                }
+            }
+            object.skip_past(&folder)?;
+            item.folder_path = path;
+            continue;
+        }
+        let value = object.next_value().ok()?;
+        item_member(&mut item, &key, value, "Item").ok()?;
     }
     Some(item)
 }

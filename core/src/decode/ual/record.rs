@@ -63,6 +63,9 @@ pub struct AuditRecord<'a> {
     operation_properties_read: Option<NameValues<'a>>,
     /// `ExtendedProperties` (STS logons; [`super::name_values::NameValues`]).
     pub extended_properties: Option<RawJson<'a>>,
+    /// `ExtendedProperties` as read in place; read it through
+    /// [`AuditRecord::extended_property_list`].
+    extended_properties_read: Option<NameValues<'a>>,
     /// `DeviceProperties` (STS logons; [`super::name_values::NameValues`]).
     pub device_properties: Option<RawJson<'a>>,
     /// `AppAccessContext` ([`super::members::aad_session_id`]).
@@ -88,12 +91,20 @@ pub struct AuditRecord<'a> {
 impl<'a> AuditRecord<'a> {
     /// `OperationProperties`, read ([`NameValues::read`]); empty when absent or null.
     pub fn operation_property_list(&self) -> Result<Cow<'_, NameValues<'a>>, String> {
-        match &self.operation_properties_read {
-            Some(list) => Ok(Cow::Borrowed(list)),
-            None => {
-                NameValues::read(self.operation_properties, "OperationProperties").map(Cow::Owned)
-            }
-        }
+        list(
+            &self.operation_properties_read,
+            self.operation_properties,
+            "OperationProperties",
+        )
+    }
+
+    /// `ExtendedProperties`, read ([`NameValues::read`]); empty when absent or null.
+    pub fn extended_property_list(&self) -> Result<Cow<'_, NameValues<'a>>, String> {
+        list(
+            &self.extended_properties_read,
+            self.extended_properties,
+            "ExtendedProperties",
+        )
     }
 
     /// `Item`, read ([`super::members::mail_item`]); `None` when absent or null.
@@ -227,16 +238,23 @@ fn read_members<'a>(json: &'a str, record: &mut AuditRecord<'a>) -> Result<(), S
                 }
             }
         }
-        if name == "OperationProperties" && r.operation_properties.is_none() {
-            if let Some(mut array) = members.array_in_place() {
-                if let Ok(list) = NameValues::read_in_place(&mut array, "OperationProperties") {
-                    if let Some(raw) = members.skip_past_array(&array) {
-                        r.operation_properties = Some(raw);
-                        r.operation_properties_read = Some(list);
-                        continue;
-                    }
-                }
+        let list_slots = match name.as_ref() {
+            "OperationProperties" => Some((
+                &mut r.operation_properties,
+                &mut r.operation_properties_read,
+            )),
+            "ExtendedProperties" => {
+                Some((&mut r.extended_properties, &mut r.extended_properties_read))
             }
+            _ => None,
+        };
+        if let Some((raw_slot, read_slot)) = list_slots
+            && raw_slot.is_none()
+            && let Some((raw, list)) = list_in_place(&mut members, &name)
+        {
+            *raw_slot = Some(raw);
+            *read_slot = Some(list);
+            continue;
         }
         let value = members.next_value().map_err(|error| error.to_string())?;
         match name.as_ref() {
@@ -300,6 +318,30 @@ fn read_members<'a>(json: &'a str, record: &mut AuditRecord<'a>) -> Result<(), S
     Ok(())
 }
 
+/// A name/value list at the cursor, read in place ([`NameValues::read_in_place`]) and moved
+/// past; `None` (and nothing moves) when it is not an array or cannot be read that way, so
+/// that it is kept raw and its reading later reports why.
+fn list_in_place<'a>(
+    members: &mut Members<'a>,
+    name: &str,
+) -> Option<(RawJson<'a>, NameValues<'a>)> {
+    let mut array = members.array_in_place()?;
+    let list = NameValues::read_in_place(&mut array, name).ok()?;
+    Some((members.skip_past_array(&array)?, list))
+}
+
+/// A list read in place, or else read from its raw JSON.
+fn list<'r, 'a>(
+    read: &'r Option<NameValues<'a>>,
+    raw: Option<RawJson<'a>>,
+    name: &str,
+) -> Result<Cow<'r, NameValues<'a>>, String> {
+    match read {
+        Some(list) => Ok(Cow::Borrowed(list)),
+        None => NameValues::read(raw, name).map(Cow::Owned),
+    }
+}
+
 /// Stores a field's value; a field given twice is an error (as serde's typed reading has it).
 /// In line, so that the value goes straight into its slot instead of through a copy.
 #[inline(always)]
@@ -352,6 +394,9 @@ mod tests {
             r#"{"Item":{"Subject":"RE: invoice","InternetMessageId":"<a@b>","ParentFolder":{"Path":"\\Sent Items"}},"Operation":"Send"}"#,
             r#"{"Item":{"Subject":null,"Subject":"second","Size":[1,{"x":"}"}]},"Id":"a"}"#,
             r#"{"Item":null,"Item":{"Subject":"after null"}}"#,
+            r#"{"Item":{"ParentFolder":{"Id":"f","Path":null,"Path":"\\Inbox"},"ParentFolder":{"Path":"\\Other"}}}"#,
+            r#"{"Item":{"ParentFolder":{},"ParentFolder":{"Path":"\\Drafts","X":[{}]}}}"#,
+            r#"{"Item":{"ParentFolder":null,"Subject":"s"}}"#,
         ] {
             let record = parse_record(json).expect("valid");
             assert!(record.item_read.is_some(), "{json}");
@@ -367,6 +412,15 @@ mod tests {
         );
         let error = record.mail_item().expect_err("wrong type");
         assert!(error.contains("Item.Subject"), "{error}");
+        for json in [
+            r#"{"Item":{"ParentFolder":"\\Sent Items"}}"#,
+            r#"{"Item":{"ParentFolder":{"Path":7}}}"#,
+        ] {
+            let record = parse_record(json).expect("valid");
+            assert!(record.item_read.is_none(), "{json}");
+            let error = record.mail_item().expect_err("wrong type");
+            assert!(error.contains("Item.ParentFolder"), "{error}");
+        }
         // A repeated item is still an error.
         let error = parse_record(r#"{"Item":{},"Item":{}}"#).expect_err("repeated");
         assert!(error.contains("duplicate field `Item`"), "{error}");
@@ -416,6 +470,34 @@ mod tests {
             .expect_err("repeated");
         assert!(
             error.contains("duplicate field `OperationProperties`"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn extended_properties_are_read_in_place_too() {
+        let json = r#"{"ExtendedProperties":[{"Name":"UserAgent","Value":"curl/8.5.0"},{"Name":"RequestType","Value":"OAuth2:Token"}],"OperationProperties":[{"Name":"A","Value":"1"}]}"#;
+        let record = parse_record(json).expect("valid");
+        assert!(record.extended_properties_read.is_some());
+        assert_eq!(
+            record.extended_property_list().map(Cow::into_owned),
+            NameValues::read(record.extended_properties, "ExtendedProperties")
+        );
+        assert_eq!(
+            record
+                .extended_property_list()
+                .expect("read")
+                .get("useragent"),
+            Some("curl/8.5.0")
+        );
+        assert_eq!(
+            record.operation_property_list().expect("read").get("A"),
+            Some("1")
+        );
+        let error = parse_record(r#"{"ExtendedProperties":[],"ExtendedProperties":[]}"#)
+            .expect_err("repeated");
+        assert!(
+            error.contains("duplicate field `ExtendedProperties`"),
             "{error}"
         );
     }

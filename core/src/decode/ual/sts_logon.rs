@@ -39,11 +39,8 @@ pub fn sign_in(
     record: &AuditRecord<'_>,
     envelope: &Envelope<'_>,
 ) -> Result<SignIn, String> {
-    let [user_agent] = NameValues::pick(
-        record.extended_properties,
-        "ExtendedProperties",
-        ["UserAgent"],
-    )?;
+    let extended = record.extended_property_list()?;
+    let user_agent = extended.get("UserAgent");
     let [device_session] =
         NameValues::pick(record.device_properties, "DeviceProperties", ["SessionId"])?;
     let aad_session = aad_session_id(record.app_access_context, "AppAccessContext")?;
@@ -64,7 +61,7 @@ pub fn sign_in(
         error_code,
         failure_reason,
         app_id: shared_copy(record.application_id()?.as_deref()),
-        user_agent: shared_copy(user_agent.as_deref()).or_else(|| shared_copy(envelope.user_agent)),
+        user_agent: shared_copy(user_agent).or_else(|| shared_copy(envelope.user_agent)),
         log: SignInLog::AuditLog,
         session_id: owned(record.session_id()?.as_deref())
             .or_else(|| owned(device_session.as_deref()))
