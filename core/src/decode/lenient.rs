@@ -5,6 +5,7 @@
 //! deserialisers accept the scalar spellings that mean the same thing and refuse the rest
 //! (objects and arrays where text is expected), so a wrong type is still a rejection.
 
+use crate::decode::ual::text::trimmed;
 use serde::de::{self, Deserializer, Visitor};
 use std::borrow::Cow;
 use std::fmt;
@@ -67,7 +68,7 @@ impl<'de> Visitor<'de> for TextVisitor {
 
 /// True for the ways exports write a true boolean: `True`, `true`, `$true`, `1`, `yes`.
 pub fn is_truthy(text: &str) -> bool {
-    let text = text.trim();
+    let text = trimmed(text);
     ["true", "$true", "1", "yes"]
         .iter()
         .any(|t| text.eq_ignore_ascii_case(t))

@@ -7,6 +7,7 @@
 //! come from the `celes` tables (ISO names, `the`-less forms, `Holland`, `Russia`, ...) with
 //! a few spellings it lacks; codes that name no country (`ZZ`, `XX`) are no country at all.
 
+use crate::decode::ual::text::trimmed;
 use celes::Country;
 
 /// Spellings `celes` does not know, normalised as [`squeeze`] leaves them.
@@ -25,7 +26,7 @@ const EXTRA_ALIASES: &[(&str, &str)] = &[
 
 /// The alpha-2 code for a code (alpha-2 or alpha-3), a country name or an alias.
 pub fn alpha2(text: &str) -> Option<&'static str> {
-    let text = text.trim();
+    let text = trimmed(text);
     if text.is_empty() {
         return None;
     }

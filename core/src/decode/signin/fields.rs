@@ -27,6 +27,7 @@
 
 use super::country;
 use super::log::{self, Category};
+use crate::decode::ual::text::trimmed;
 use crate::decode::{Ignore, Outcome};
 use crate::event::signin::is_legacy_client_app;
 use crate::event::{Event, EventKind, LogSource, RiskLevel, RiskState, SignIn, SignInLog};
@@ -156,7 +157,7 @@ pub fn log_of<'r>(
 /// Reads a time as exports write it: ISO 8601 with or without zone and with any fraction, the
 /// US locale of Log Analytics CSV, or epoch milliseconds.
 pub fn parse_time(text: &str) -> Option<Timestamp> {
-    let text = text.trim();
+    let text = trimmed(text);
     if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
         return text.parse().ok().map(Timestamp);
     }
@@ -166,7 +167,7 @@ pub fn parse_time(text: &str) -> Option<Timestamp> {
 /// Reads an AADSTS code written as a number, as text, or as text with the `AADSTS` prefix
 /// that error pages and some tools put before it.
 fn parse_code(text: &str) -> Option<u32> {
-    let text = text.trim();
+    let text = trimmed(text);
     let text = match text.get(..6) {
         Some(prefix) if prefix.eq_ignore_ascii_case("AADSTS") => &text[6..],
         _ => text,
@@ -179,7 +180,7 @@ fn parse_code(text: &str) -> Option<u32> {
 
 /// The code a status word stands for.
 fn status_code(status: &str) -> Option<u32> {
-    let status = status.trim();
+    let status = trimmed(status);
     let is = |word: &str| status.eq_ignore_ascii_case(word);
     if is("success") || is("succeeded") {
         Some(0)

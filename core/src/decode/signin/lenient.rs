@@ -7,6 +7,7 @@
 //! numeric strings. These types accept each spelling that means the same thing and refuse the
 //! rest, so a wrong type is still a rejection.
 
+use crate::decode::ual::text::trimmed;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 use std::fmt;
 use std::marker::PhantomData;
@@ -91,7 +92,7 @@ impl<'de> Deserialize<'de> for Flag {
 
 /// Reads a boolean from text; `Err` for text that is not one.
 pub fn flag_text(text: &str) -> Result<Option<bool>, String> {
-    let text = text.trim();
+    let text = trimmed(text);
     if text.is_empty() {
         Ok(None)
     } else if text.eq_ignore_ascii_case("true") || text == "1" {

@@ -13,7 +13,7 @@
 //! so `IncreaseScoreWithRedirectToOtherPort` is not `RedirectTo`.
 
 use super::scan::{Elements, Kind, Members, RawJson};
-use super::text::non_blank;
+use super::text::trimmed;
 use super::values::{invalid_kind, invalid_type, lenient};
 use std::borrow::Cow;
 
@@ -76,12 +76,6 @@ impl<'a> NameValues<'a> {
             .iter()
             .map(|(name, value)| (trimmed(name), value.as_ref()))
     }
-}
-
-/// `name.trim()`, with the common case (nothing to trim) decided on the end bytes.
-#[inline(always)]
-fn trimmed(name: &str) -> &str {
-    non_blank(name).unwrap_or_default()
 }
 
 /// A name or value as text ([`lenient`]). The common case, a string without escapes, is
@@ -214,26 +208,6 @@ mod tests {
         assert_eq!(throttled.as_deref(), Some("True"));
         assert_eq!(missing, None);
         assert!(NameValues::pick(Some(whole_value("5").expect("JSON")), "X", ["a"]).is_err());
-    }
-
-    #[test]
-    fn names_are_trimmed_as_str_trim_does() {
-        for name in [
-            "",
-            " ",
-            "Name",
-            " Name",
-            "Name ",
-            "\tName\u{a0}",
-            "\u{2003}Name",
-            "N",
-            "é",
-            " é ",
-            "Name\u{3000}",
-            "a b",
-        ] {
-            assert_eq!(trimmed(name), name.trim(), "{name:?}");
-        }
     }
 
     #[test]

@@ -23,6 +23,12 @@ pub fn non_blank(text: &str) -> Option<&str> {
     Some(text.trim()).filter(|text| !text.is_empty())
 }
 
+/// `text.trim()`, with the common case (nothing to trim) decided on the end bytes.
+#[inline]
+pub fn trimmed(text: &str) -> &str {
+    non_blank(text).unwrap_or_default()
+}
+
 /// An owned, trimmed copy of a non-blank value.
 pub fn owned(text: Option<&str>) -> Option<String> {
     text.and_then(non_blank).map(str::to_owned)
@@ -97,6 +103,26 @@ pub fn looks_like_address(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trimming_agrees_with_str_trim() {
+        for name in [
+            "",
+            " ",
+            "Name",
+            " Name",
+            "Name ",
+            "\tName\u{a0}",
+            "\u{2003}Name",
+            "N",
+            "é",
+            " é ",
+            "Name\u{3000}",
+            "a b",
+        ] {
+            assert_eq!(trimmed(name), name.trim(), "{name:?}");
+        }
+    }
 
     #[test]
     fn unescaped_values_are_kept_unless_they_need_trimming() {
