@@ -111,12 +111,8 @@ fn nested<'a, T: Deserialize<'a> + FromJsonText>(
     read: fn(&mut Members<'a>) -> Option<T>,
     name: &str,
 ) -> Result<Option<T>, String> {
-    if let Some(mut object) = members.object_in_place() {
-        if let Some(found) = read(&mut object) {
-            if members.skip_past(&object).is_some() {
-                return Ok(Some(found));
-            }
-        }
+    if let Some((_, found)) = members.read_object_in_place(read) {
+        return Ok(Some(found));
     }
     let value = members.next_value().map_err(|error| error.to_string())?;
     Ok(typed::<Embedded<T>>(value, name)?.0)

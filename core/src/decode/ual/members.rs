@@ -117,15 +117,8 @@ pub fn mail_item_in_place<'a>(object: &mut Members<'a>) -> Option<MailItem<'a>> 
         // The folder object is read in place too: `ParentFolder: {"Path": ...}`.
         if key == "ParentFolder"
             && item.folder_path.is_none()
-            && let Some(mut folder) = object.object_in_place()
+            && let Some((_, path)) = object.read_object_in_place(folder_path_in_place)
         {
-            let mut path = None;
-            while let Some((key, value)) = folder.next().ok()? {
-                if key.name() == "Path" {
-                    keep(&mut path, value, "Item.ParentFolder.Path").ok()?;
-                }
-            }
-            object.skip_past(&folder)?;
             item.folder_path = path;
             continue;
         }
@@ -133,6 +126,18 @@ pub fn mail_item_in_place<'a>(object: &mut Members<'a>) -> Option<MailItem<'a>> 
         item_member(&mut item, &key, value, "Item").ok()?;
     }
     Some(item)
+}
+
+/// A folder's `Path`, as [`folder_path`] reads it, by a scanner of the folder's members in
+/// place; `None` when that reading would fail.
+fn folder_path_in_place<'a>(folder: &mut Members<'a>) -> Option<Option<Text<'a>>> {
+    let mut path = None;
+    while let Some((key, value)) = folder.next().ok()? {
+        if key.name() == "Path" {
+            keep(&mut path, value, "Path").ok()?;
+        }
+    }
+    Some(path)
 }
 
 /// Reads one member of a mail item.

@@ -9,8 +9,10 @@
 //! operations read (`Parameters`, `OperationProperties`, `Item`, `AffectedItems`, ...), which
 //! [`super::members`] and [`super::name_values`] parse. The record is read by one scan over its
 //! members ([`super::scan`]) that skips everything else unparsed, so an ignored record costs
-//! about what skipping its bytes costs, and allocates nothing unless one of those three
-//! strings is written with escapes.
+//! about what skipping its bytes costs. `Item` and the `OperationProperties` and
+//! `ExtendedProperties` lists are the exception: the operations that read them are most of
+//! an export, so they are read during that scan, in place, rather than skipped and read
+//! again (a list costs one allocation).
 //!
 //! The view is lenient where exports disagree (`Id` or `ErrorNumber` written as a number or as
 //! text) and strict where a wrong type means a broken record: an `Operation` that is an array,
@@ -227,16 +229,16 @@ fn read_members<'a>(json: &'a str, record: &mut AuditRecord<'a>) -> Result<(), S
     while let Some(key) = members.next_key().map_err(|error| error.to_string())? {
         let name = key.name();
         let r = &mut *record;
-        if name == "Item" && r.item.is_none() {
-            if let Some(mut object) = members.object_in_place() {
-                if let Some(item) = mail_item_in_place(&mut object) {
-                    if let Some(raw) = members.skip_past(&object) {
-                        r.item = Some(raw);
-                        r.item_read = Some(item);
-                        continue;
-                    }
-                }
-            }
+        // `Item` and the name/value lists are read in place when they can be, so that they
+        // are scanned once; one that cannot be read that way is kept raw, and reading it later
+        // reports why.
+        if name == "Item"
+            && r.item.is_none()
+            && let Some((raw, item)) = members.read_object_in_place(mail_item_in_place)
+        {
+            r.item = Some(raw);
+            r.item_read = Some(item);
+            continue;
         }
         let list_slots = match name.as_ref() {
             "OperationProperties" => Some((
@@ -250,7 +252,8 @@ fn read_members<'a>(json: &'a str, record: &mut AuditRecord<'a>) -> Result<(), S
         };
         if let Some((raw_slot, read_slot)) = list_slots
             && raw_slot.is_none()
-            && let Some((raw, list)) = list_in_place(&mut members, &name)
+            && let Some((raw, list)) =
+                members.read_array_in_place(|array| NameValues::read_in_place(array, &name).ok())
         {
             *raw_slot = Some(raw);
             *read_slot = Some(list);
@@ -316,18 +319,6 @@ fn read_members<'a>(json: &'a str, record: &mut AuditRecord<'a>) -> Result<(), S
         }
     }
     Ok(())
-}
-
-/// A name/value list at the cursor, read in place ([`NameValues::read_in_place`]) and moved
-/// past; `None` (and nothing moves) when it is not an array or cannot be read that way, so
-/// that it is kept raw and its reading later reports why.
-fn list_in_place<'a>(
-    members: &mut Members<'a>,
-    name: &str,
-) -> Option<(RawJson<'a>, NameValues<'a>)> {
-    let mut array = members.array_in_place()?;
-    let list = NameValues::read_in_place(&mut array, name).ok()?;
-    Some((members.skip_past_array(&array)?, list))
 }
 
 /// A list read in place, or else read from its raw JSON.

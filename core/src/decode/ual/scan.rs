@@ -13,7 +13,9 @@
 //! it), that strings end, that brackets nest and match up to 128 levels (serde_json's limit),
 //! and the grammar of top-level numbers and literals. Inside a nested value it skips, it checks
 //! strings and brackets but not commas or scalars: a member nobody reads is not parsed. Every
-//! member the decoder reads is parsed fully (by serde) when it is read.
+//! member the decoder reads is parsed fully when it is read: by serde, or, for an object or
+//! array the decoder reads in place ([`Members::read_object_in_place`]), by a scanner of its
+//! own members with these same checks.
 
 use super::find;
 use std::borrow::Cow;
@@ -358,31 +360,48 @@ impl<'a> Members<'a> {
         Ok(value)
     }
 
-    /// When the value at the cursor (after [`Members::next_key`]) is an object: a scanner of
-    /// its members, in place, so that the object is scanned once rather than skipped and then
-    /// read. The cursor stays at the value; [`Members::skip_past`] moves it past the object
-    /// once its scanner has read the closing brace, or [`Members::next_value`] reads the value
-    /// as usual.
-    pub fn object_in_place(&self) -> Option<Members<'a>> {
+    /// When the value at the cursor (after [`Members::next_key`]) is an object: reads it in
+    /// place with `read` (given a scanner of its members), so that it is scanned once rather
+    /// than skipped and then read, and moves past it; gives its text and what `read` made.
+    /// `None`, with the cursor still at the value for [`Members::next_value`], when the value
+    /// is not an object, when `read` gives up, or when it stops before the closing brace.
+    pub fn read_object_in_place<T>(
+        &mut self,
+        read: impl FnOnce(&mut Members<'a>) -> Option<T>,
+    ) -> Option<(RawJson<'a>, T)> {
+        let mut object = self.object_in_place()?;
+        let made = read(&mut object)?;
+        Some((self.skip_past(&object)?, made))
+    }
+
+    /// Like [`Members::read_object_in_place`], for an array (`read` gets a scanner of its
+    /// elements).
+    pub fn read_array_in_place<T>(
+        &mut self,
+        read: impl FnOnce(&mut Elements<'a>) -> Option<T>,
+    ) -> Option<(RawJson<'a>, T)> {
+        let mut array = self.array_in_place()?;
+        let made = read(&mut array)?;
+        Some((self.skip_past_value(&array.scanner, Kind::Array)?, made))
+    }
+
+    /// A scanner of the members of the object at the cursor, in place; the cursor stays at the
+    /// value until [`Members::skip_past`].
+    fn object_in_place(&self) -> Option<Members<'a>> {
         (self.peek() == Some(b'{')).then(|| Members::starting_at(self.text, self.at + 1, true))
     }
 
     /// Moves past an object read in place by `object` ([`Members::object_in_place`]), and
     /// gives its text; `None` (and nothing moves) when `object` has not read its closing brace.
-    pub fn skip_past(&mut self, object: &Members<'a>) -> Option<RawJson<'a>> {
+    fn skip_past(&mut self, object: &Members<'a>) -> Option<RawJson<'a>> {
         self.skip_past_value(object, Kind::Object)
     }
 
-    /// Like [`Members::object_in_place`], for an array: a scanner of its elements, in place.
-    pub fn array_in_place(&self) -> Option<Elements<'a>> {
+    /// A scanner of the elements of the array at the cursor, in place.
+    fn array_in_place(&self) -> Option<Elements<'a>> {
         (self.peek() == Some(b'[')).then(|| Elements {
             scanner: Members::starting_at(self.text, self.at + 1, true),
         })
-    }
-
-    /// Like [`Members::skip_past`], for an array read in place ([`Members::array_in_place`]).
-    pub fn skip_past_array(&mut self, array: &Elements<'a>) -> Option<RawJson<'a>> {
-        self.skip_past_value(&array.scanner, Kind::Array)
     }
 
     fn skip_past_value(&mut self, inner: &Members<'a>, kind: Kind) -> Option<RawJson<'a>> {
@@ -664,33 +683,39 @@ mod tests {
     #[test]
     fn an_object_value_is_read_in_place() {
         let mut members =
-            Members::new(r#"{"a":{"b":1,"c":[2]},"d":{"e":3},"f":4}"#).expect("object");
+            Members::new(r#"{"a":{"b":1,"c":[2]},"d":{"e":3},"f":{"g":5},"h":4}"#).expect("object");
         let key = members.next_key().expect("valid").expect("a key");
         assert_eq!(key.raw(), "a");
-        let mut inner = members.object_in_place().expect("an object");
-        let mut keys = Vec::new();
-        while let Some((key, _)) = inner.next().expect("valid") {
-            keys.push(key.raw().to_owned());
-        }
+        let keys_of = |inner: &mut Members<'_>| {
+            let mut keys = Vec::new();
+            while let Some((key, _)) = inner.next().ok()? {
+                keys.push(key.raw().to_owned());
+            }
+            Some(keys)
+        };
+        let (object, keys) = members.read_object_in_place(keys_of).expect("an object");
         assert_eq!(keys, ["b", "c"]);
         assert_eq!(
-            members.skip_past(&inner).map(|object| object.text),
-            Some(r#"{"b":1,"c":[2]}"#)
+            (object.text, object.kind),
+            (r#"{"b":1,"c":[2]}"#, Kind::Object)
         );
         // An object read only in part is not skipped past; its value is then read as usual.
         assert_eq!(
             members.next_key().expect("valid").map(|k| k.raw()),
             Some("d")
         );
-        let mut partial = members.object_in_place().expect("an object");
-        partial.next().expect("valid");
-        assert!(members.skip_past(&partial).is_none());
+        let first_only = |inner: &mut Members<'_>| inner.next().ok().map(|_| ());
+        assert!(members.read_object_in_place(first_only).is_none());
         assert_eq!(members.next_value().expect("valid").text, r#"{"e":3}"#);
+        // Nor is one whose reader gives up.
+        members.next_key().expect("valid").expect("a key");
+        assert!(members.read_object_in_place(|_| None::<()>).is_none());
+        assert_eq!(members.next_value().expect("valid").text, r#"{"g":5}"#);
         assert_eq!(
             members.next_key().expect("valid").map(|k| k.raw()),
-            Some("f")
+            Some("h")
         );
-        assert!(members.object_in_place().is_none());
+        assert!(members.read_object_in_place(keys_of).is_none());
         assert_eq!(members.next_value().expect("valid").text, "4");
         assert!(members.next_key().expect("valid").is_none());
     }
@@ -700,27 +725,27 @@ mod tests {
         let mut members =
             Members::new(r#"{"a":[1,{"b":"]"},[]] ,"d":[2,3],"f":4}"#).expect("object");
         members.next_key().expect("valid").expect("a key");
-        assert!(members.object_in_place().is_none());
-        let mut inner = members.array_in_place().expect("an array");
-        let mut texts = Vec::new();
-        while let Some(element) = inner.next().expect("valid") {
-            texts.push(element.text.to_owned());
-        }
+        let texts_of = |inner: &mut Elements<'_>| {
+            let mut texts = Vec::new();
+            while let Some(element) = inner.next().ok()? {
+                texts.push(element.text.to_owned());
+            }
+            Some(texts)
+        };
+        assert!(members.read_object_in_place(|_| Some(())).is_none());
+        let (array, texts) = members.read_array_in_place(texts_of).expect("an array");
         assert_eq!(texts, ["1", r#"{"b":"]"}"#, "[]"]);
         assert_eq!(
-            members
-                .skip_past_array(&inner)
-                .map(|array| (array.text, array.kind)),
-            Some((r#"[1,{"b":"]"},[]]"#, Kind::Array))
+            (array.text, array.kind),
+            (r#"[1,{"b":"]"},[]]"#, Kind::Array)
         );
         // An array read only in part is not skipped past; its value is then read as usual.
         members.next_key().expect("valid").expect("a key");
-        let mut partial = members.array_in_place().expect("an array");
-        partial.next().expect("valid");
-        assert!(members.skip_past_array(&partial).is_none());
+        let first_only = |inner: &mut Elements<'_>| inner.next().ok().map(|_| ());
+        assert!(members.read_array_in_place(first_only).is_none());
         assert_eq!(members.next_value().expect("valid").text, "[2,3]");
         members.next_key().expect("valid").expect("a key");
-        assert!(members.array_in_place().is_none());
+        assert!(members.read_array_in_place(texts_of).is_none());
         assert_eq!(members.next_value().expect("valid").text, "4");
         assert!(members.next_key().expect("valid").is_none());
     }
