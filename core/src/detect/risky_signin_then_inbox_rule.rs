@@ -245,10 +245,13 @@ impl RiskySigninThenInboxRule {
                 seed_reasons(sign_in)
             }
             Mode::Default => {
+                // The risk fields first: most sign-ins carry no risk, and they are read
+                // without searching the application names.
+                let reasons = default_reasons(sign_in)?;
                 if !self.is_mail_app(sign_in) {
                     return None;
                 }
-                default_reasons(sign_in)?
+                reasons
             }
         };
         if self.mode == Mode::SeedCompatible && reasons.is_empty() {
