@@ -9,6 +9,7 @@
 
 use crate::decode::ual::text::trimmed;
 use celes::Country;
+use std::sync::OnceLock;
 
 /// Spellings `celes` does not know, normalised as [`squeeze`] leaves them.
 const EXTRA_ALIASES: &[(&str, &str)] = &[
@@ -30,6 +31,9 @@ pub fn alpha2(text: &str) -> Option<&'static str> {
     if text.is_empty() {
         return None;
     }
+    if let Some(code) = letters_index(text).and_then(|index| by_letters()[index]) {
+        return Some(code);
+    }
     let country = match text.len() {
         2 => Country::from_alpha2(text).ok(),
         3 => Country::from_alpha3(text).ok(),
@@ -47,6 +51,33 @@ pub fn alpha2(text: &str) -> Option<&'static str> {
         .or_else(|_| Country::from_name(format!("the{squeezed}")))
         .ok()
         .map(|country| country.alpha2)
+}
+
+/// Every alpha-2 code, at the index of its two letters ([`letters_index`]). Nearly every
+/// sign-in names its country by code, and this reads it with one index where `celes` hashes
+/// the code and copies the country's whole record.
+fn by_letters() -> &'static [Option<&'static str>; 676] {
+    static CODES: OnceLock<[Option<&'static str>; 676]> = OnceLock::new();
+    CODES.get_or_init(|| {
+        let mut codes = [None; 676];
+        for country in Country::get_countries() {
+            if let Some(index) = letters_index(country.alpha2) {
+                codes[index] = Some(country.alpha2);
+            }
+        }
+        codes
+    })
+}
+
+/// The place of two ASCII letters, in any case, among the 676 pairs (`AA` 0, `AB` 1, ...).
+fn letters_index(text: &str) -> Option<usize> {
+    match text.as_bytes() {
+        [first, second] if first.is_ascii_alphabetic() && second.is_ascii_alphabetic() => {
+            let place = |letter: &u8| usize::from(letter.to_ascii_uppercase() - b'A');
+            Some(place(first) * 26 + place(second))
+        }
+        _ => None,
+    }
 }
 
 /// Lower case, Latin accents dropped, everything but letters and digits removed, as the
@@ -116,6 +147,23 @@ mod tests {
         assert_eq!(code("Hong Kong"), Some("HK"));
         assert_eq!(code("Côte d'Ivoire"), Some("CI"));
         assert_eq!(code("Curaçao"), Some("CW"));
+    }
+
+    #[test]
+    fn the_code_table_reads_every_pair_as_celes_does() {
+        for first in (b'A'..=b'Z').chain(b'a'..=b'z') {
+            for second in (b'A'..=b'Z').chain(b'a'..=b'z') {
+                let text = String::from_utf8(vec![first, second]).expect("ASCII");
+                let expected = Country::from_alpha2(&text)
+                    .ok()
+                    .map(|country| country.alpha2);
+                let index = letters_index(&text).expect("two letters");
+                assert_eq!(by_letters()[index], expected, "{text}");
+            }
+        }
+        assert!(by_letters().iter().flatten().count() >= 240);
+        assert_eq!(letters_index("N1"), None);
+        assert_eq!(letters_index("NLD"), None);
     }
 
     #[test]
