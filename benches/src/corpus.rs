@@ -73,7 +73,7 @@ fn templates(bytes: &[u8]) -> (Option<Format>, Option<String>, Vec<Template>) {
             }
         };
         if let Some(Outcome::Event(event)) = decode(unit, at, &mut context) {
-            let id = (!event.record_id.starts_with("fixture")).then_some(event.record_id);
+            let id = (!event.record_id.starts_with("fixture")).then(|| event.record_id.to_string());
             found.push(Template { text, id });
         }
     };

@@ -230,7 +230,7 @@ mod tests {
     /// The record id of a held event (`time N` for a held time).
     fn id(held: &Held) -> String {
         match held {
-            Held::Event(event) => event.record_id.clone(),
+            Held::Event(event) => event.record_id.to_string(),
             Held::Time(time) => format!("time {}", time.millis()),
         }
     }

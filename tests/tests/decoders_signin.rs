@@ -49,7 +49,7 @@ fn event(name: &str, id: &str) -> Event {
     outcomes(name)
         .into_iter()
         .find_map(|outcome| match outcome {
-            Outcome::Event(event) if event.record_id == id => Some(event),
+            Outcome::Event(event) if *event.record_id == *id => Some(event),
             _ => None,
         })
         .unwrap_or_else(|| panic!("{name}: no event {id}"))
@@ -229,7 +229,7 @@ fn forced_shapes_read_their_fixtures_alike() {
 /// The shared sign-in as Graph gives it, every field checked.
 fn reference() -> Event {
     let event = event("graph-signins.json", SHARED);
-    assert_eq!(event.record_id, SHARED);
+    assert_eq!(&*event.record_id, SHARED);
     assert_eq!(
         event.time,
         Timestamp::parse("2025-03-04T08:58:07.949Z").expect("time")

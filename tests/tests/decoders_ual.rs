@@ -66,7 +66,7 @@ fn events(name: &str) -> Vec<Event> {
 fn event<'a>(events: &'a [Event], id: &str) -> &'a Event {
     events
         .iter()
-        .find(|event| event.record_id == id)
+        .find(|event| *event.record_id == *id)
         .unwrap_or_else(|| panic!("no event {id}"))
 }
 

@@ -60,7 +60,7 @@ fn events(name: &str, outcomes: Vec<Outcome>) -> Vec<Event> {
 fn citations(events: &[Event]) -> BTreeMap<String, usize> {
     let mut counts = BTreeMap::new();
     for event in events {
-        *counts.entry(event.record_id.clone()).or_default() += 1;
+        *counts.entry(event.record_id.to_string()).or_default() += 1;
     }
     counts
 }
@@ -380,7 +380,7 @@ fn hand_built_sign_ins_read_the_same_in_every_format() {
     for format in output::formats_of(Source::Signin) {
         let (text, ids) = write_records(format, &context(format.file), &records).expect("written");
         let decoded = events(format.name, outcomes(format.file, text.as_bytes()));
-        let cited: Vec<&str> = decoded.iter().map(|e| e.record_id.as_str()).collect();
+        let cited: Vec<&str> = decoded.iter().map(|e| &*e.record_id).collect();
         assert_eq!(
             cited, ids,
             "{}: the writer names the ids the engine cites",
@@ -478,7 +478,7 @@ fn proxy_formats_read_back_what_was_written_and_agree() {
             format.name
         );
         let events = events(format.name, outcomes(format.file, text.as_bytes()));
-        let cited: Vec<&str> = events.iter().map(|e| e.record_id.as_str()).collect();
+        let cited: Vec<&str> = events.iter().map(|e| &*e.record_id).collect();
         assert_eq!(cited, ids, "{}", format.name);
         for (event, record) in events.iter().zip(&records) {
             let Body::Web(hit) = &record.body else {
@@ -629,7 +629,7 @@ fn endpoint_formats_read_back_what_was_written() {
             format.name
         );
         let events = events(format.name, outcomes(format.file, text.as_bytes()));
-        let cited: Vec<&str> = events.iter().map(|e| e.record_id.as_str()).collect();
+        let cited: Vec<&str> = events.iter().map(|e| &*e.record_id).collect();
         assert_eq!(cited, ids, "{}", format.name);
         for (event, record) in events.iter().zip(&records) {
             let Body::Endpoint(written) = &record.body else {

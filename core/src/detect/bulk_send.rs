@@ -31,6 +31,7 @@ use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::collections::{BTreeSet, VecDeque};
+use std::sync::Arc;
 
 /// The stable id.
 pub const ID: &str = "bulk_send";
@@ -67,7 +68,7 @@ impl Default for BulkSendConfig {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Sent {
     time: Timestamp,
-    record: String,
+    record: Arc<str>,
     kind: u8,
 }
 
@@ -248,7 +249,7 @@ impl Detector for BulkSend {
             for sent in &state.window {
                 episode.kinds[usize::from(sent.kind)] += 1;
                 if episode.evidence.len() < max_evidence {
-                    episode.evidence.push(sent.record.clone());
+                    episode.evidence.push(sent.record.to_string());
                 }
             }
             state.episode = Some(episode);
@@ -256,7 +257,7 @@ impl Detector for BulkSend {
             episode.total += 1;
             episode.kinds[usize::from(kind)] += 1;
             if episode.evidence.len() < max_evidence {
-                episode.evidence.push(event.record_id.clone());
+                episode.evidence.push(event.record_id.to_string());
             }
         }
         if let Some(episode) = &mut state.episode {
@@ -319,7 +320,7 @@ mod tests {
 
     fn send(user: &str, at: i64, id: usize, kind: SendKind) -> Event {
         Event {
-            record_id: format!("s{id}"),
+            record_id: format!("s{id}").into(),
             time: Timestamp(START + at),
             user: Some(user.into()),
             ip: "203.0.113.9".parse().ok(),

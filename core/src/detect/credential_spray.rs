@@ -72,6 +72,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::net::IpAddr;
+use std::sync::Arc;
 
 /// The stable id.
 pub const ID: &str = "credential_spray";
@@ -151,7 +152,7 @@ struct Attempt {
     time: Timestamp,
     user: String,
     code: u32,
-    record: String,
+    record: Arc<str>,
     legacy: bool,
     /// Recorded by the audit log (`UserLoginFailed`) rather than the sign-in log.
     audit_log: bool,
@@ -173,7 +174,7 @@ impl Timed for Attempt {
 struct Success {
     time: Timestamp,
     user: String,
-    record: String,
+    record: Arc<str>,
 }
 
 impl Timed for Success {
@@ -260,7 +261,7 @@ impl Episode {
             insert_capped(&mut self.apps, app, AGENT_CAP);
         }
         if self.evidence.len() < max_evidence {
-            self.evidence.push(attempt.record.clone());
+            self.evidence.push(attempt.record.to_string());
         }
         if self.accounts.len() >= MAX_ACCOUNTS && !self.accounts.contains_key(&attempt.user) {
             self.untracked_attempts += 1;
@@ -295,7 +296,7 @@ impl Episode {
                 account.signed_in = Some(success.time);
                 self.last = self.last.max(success.time);
                 if self.success_evidence.len() < LIST_CAP {
-                    self.success_evidence.push(success.record.clone());
+                    self.success_evidence.push(success.record.to_string());
                 }
                 return;
             }
@@ -930,7 +931,7 @@ mod tests {
     /// A sign-in at `minute` (may be fractional through `ms`) from `ip` for `user`.
     fn sign_in(id: &str, ms: i64, ip: &str, user: &str, code: u32) -> Event {
         Event {
-            record_id: id.to_owned(),
+            record_id: id.into(),
             time: Timestamp(START + ms),
             user: Some(user.to_owned()),
             ip: ip.parse().ok(),
@@ -1216,7 +1217,7 @@ mod tests {
         for round in 0..2 {
             for event in spray(SPRAYER, 12, 50126, MINUTE, round * 20 * MINUTE) {
                 let mut audit = event.clone();
-                audit.record_id = format!("ual-{}", event.record_id);
+                audit.record_id = format!("ual-{}", event.record_id).into();
                 audit.time = Timestamp(event.time.millis() + 1_000);
                 if let EventKind::SignIn(sign_in) = &mut audit.kind {
                     sign_in.log = SignInLog::AuditLog;

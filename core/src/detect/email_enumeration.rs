@@ -54,6 +54,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
+use std::sync::Arc;
 
 /// The stable id.
 pub const ID: &str = "email_enumeration";
@@ -119,7 +120,7 @@ struct Probe {
     time: Timestamp,
     name: Option<String>,
     code: u32,
-    record: String,
+    record: Arc<str>,
     counts: bool,
 }
 
@@ -184,7 +185,7 @@ impl Episode {
         self.attempts += 1;
         *self.codes.entry(probe.code).or_insert(0) += 1;
         if self.evidence.len() < max_evidence {
-            self.evidence.push(probe.record.clone());
+            self.evidence.push(probe.record.to_string());
         }
         let Some(user) = &probe.name else {
             self.unnamed += 1;
@@ -598,7 +599,7 @@ mod tests {
 
     fn sign_in(id: &str, ms: i64, ip: &str, user: Option<&str>, code: u32) -> Event {
         Event {
-            record_id: id.to_owned(),
+            record_id: id.into(),
             time: Timestamp(START + ms),
             user: user.map(str::to_owned),
             ip: ip.parse().ok(),

@@ -59,6 +59,7 @@ use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::net::IpAddr;
+use std::sync::Arc;
 
 /// The stable id.
 pub const ID: &str = "enumeration_tooling";
@@ -265,7 +266,7 @@ impl<'de> Deserialize<'de> for SourceKey {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Observation {
     time: Timestamp,
-    record: String,
+    record: Arc<str>,
     signal: Signal,
     getcredentialtype: bool,
     autodiscover: bool,
@@ -375,7 +376,7 @@ impl Episode {
             insert_capped(&mut self.images, image, SMALL_CAP);
         }
         if self.evidence.len() < max_evidence {
-            self.evidence.push(observation.record.clone());
+            self.evidence.push(observation.record.to_string());
         }
     }
 
@@ -1025,7 +1026,7 @@ mod tests {
 
     fn event(id: &str, ms: i64, ip: Option<&str>, kind: EventKind) -> Event {
         Event {
-            record_id: id.to_owned(),
+            record_id: id.into(),
             time: Timestamp(START + ms),
             user: None,
             ip: ip.and_then(|ip| ip.parse().ok()),

@@ -57,6 +57,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use std::net::IpAddr;
+use std::sync::Arc;
 
 /// The stable id.
 pub const ID: &str = "impossible_travel";
@@ -125,7 +126,7 @@ impl Default for ImpossibleTravelConfig {
 /// One sign-in, as a point in space and time.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct Stop {
-    record: String,
+    record: Arc<str>,
     time: Timestamp,
     country: String,
     city: Option<String>,
@@ -164,7 +165,7 @@ impl Stop {
 /// A sign-in as a point, borrowed from its event until it must be kept.
 #[derive(Debug, Clone, Copy)]
 struct Sighting<'e> {
-    record: &'e str,
+    record: &'e Arc<str>,
     time: Timestamp,
     country: &'e str,
     city: Option<&'e str>,
@@ -183,7 +184,7 @@ impl Sighting<'_> {
 
     fn to_stop(self) -> Stop {
         Stop {
-            record: self.record.to_owned(),
+            record: Arc::clone(self.record),
             time: self.time,
             country: self.country.to_owned(),
             city: self.city.map(str::to_owned),
@@ -195,8 +196,7 @@ impl Sighting<'_> {
     /// Makes `stop` this sighting, reusing its buffers (a user's next sign-in at a known place
     /// allocates nothing).
     fn write_into(self, stop: &mut Stop) {
-        stop.record.clear();
-        stop.record.push_str(self.record);
+        stop.record = Arc::clone(self.record);
         stop.time = self.time;
         stop.country.clear();
         stop.country.push_str(self.country);
@@ -482,12 +482,12 @@ impl ImpossibleTravel {
                 .evidence
                 .iter()
                 .rev()
-                .any(|kept| *kept == leg.from.record)
+                .any(|kept| **kept == *leg.from.record)
         {
-            episode.evidence.push(leg.from.record.clone());
+            episode.evidence.push(leg.from.record.to_string());
         }
         if episode.evidence.len() < config.max_evidence {
-            episode.evidence.push(leg.to.record.clone());
+            episode.evidence.push(leg.to.record.to_string());
         }
         episode.legs_total += 1;
         if episode.legs.len() < config.max_legs.max(1) {
@@ -529,7 +529,7 @@ impl ImpossibleTravel {
             group.ips.insert(ip.to_string());
         }
         if group.evidence.len() < max_evidence {
-            group.evidence.push(seen.record.to_owned());
+            group.evidence.push(seen.record.to_string());
         }
         if let Some(finding) = closed.and_then(|group| self.group_finding(user, group)) {
             findings.push(finding);

@@ -136,7 +136,7 @@ impl Default for RiskySigninThenInboxRuleConfig {
 /// A risky sign-in, as remembered.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct Risky {
-    record: String,
+    record: Arc<str>,
     time: Timestamp,
     ip: Option<IpAddr>,
     app: Option<Arc<str>>,
@@ -477,8 +477,11 @@ impl RiskySigninThenInboxRule {
             .chain([rule_event.time])
             .max()
             .unwrap_or(rule_event.time);
-        let mut evidence: Vec<String> = signins.iter().map(|risky| risky.record.clone()).collect();
-        evidence.push(rule_event.record_id.clone());
+        let mut evidence: Vec<String> = signins
+            .iter()
+            .map(|risky| risky.record.to_string())
+            .collect();
+        evidence.push(rule_event.record_id.to_string());
         let mut related = vec!["T1078.004"];
         if !exfiltration.destinations.is_empty() {
             related.push("T1114.003");

@@ -13,6 +13,7 @@ pub mod signin;
 use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
+use std::sync::Arc;
 
 pub use mail::{
     DeleteKind, MailAccess, MailDelete, MailSend, MailboxRule, RuleOperation, SendKind,
@@ -44,8 +45,10 @@ pub enum LogSource {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Event {
     /// The source record's own id (`Id` in the audit log, `id` of a sign-in, or a
-    /// position-derived id for sources without one); cited as evidence.
-    pub record_id: String,
+    /// position-derived id for sources without one); cited as evidence. Shared, because the
+    /// detections keep it in their windows (every send, every sign-in from a failing source)
+    /// and a copy of the `Arc` costs no allocation.
+    pub record_id: Arc<str>,
     /// When the activity happened, from the record.
     pub time: Timestamp,
     /// The cloud account involved, case-folded (`jdoe@contoso.com`).

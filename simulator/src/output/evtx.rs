@@ -507,7 +507,7 @@ mod tests {
         let events = decoded::events("endpoint.evtx.ndjson", &text);
         assert_eq!(events.len(), 3);
         for (event, id) in events.iter().zip(&ids) {
-            assert_eq!(&event.record_id, id);
+            assert_eq!(&*event.record_id, id.as_str());
         }
         assert_eq!(events[0].time.millis(), 1_741_077_658_000);
         let EventKind::ProcessStart(process) = &events[0].kind else {

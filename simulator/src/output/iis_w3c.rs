@@ -193,7 +193,7 @@ mod tests {
         let events = decoded::events("exchange-iis.log", &text);
         assert_eq!(events.len(), 3);
         for ((event, id), time) in events.iter().zip(&ids).zip(times) {
-            assert_eq!(&event.record_id, id);
+            assert_eq!(&*event.record_id, id.as_str());
             assert_eq!(event.time.millis(), time.timestamp_millis());
             assert_eq!(
                 event.ip,

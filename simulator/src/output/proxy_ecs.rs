@@ -215,7 +215,7 @@ mod tests {
             ]
         );
         for (event, id) in events.iter().zip(&ids) {
-            assert_eq!(&event.record_id, id);
+            assert_eq!(&*event.record_id, id.as_str());
             assert_eq!(
                 event.ip,
                 Some("10.11.0.21".parse().expect("valid in tests"))

@@ -112,7 +112,7 @@ fn outcome(line: &Line<'_>, at: Position, context: &DecodeContext) -> Outcome {
         bytes,
     };
     Outcome::Event(Event {
-        record_id: id,
+        record_id: id.into(),
         time: when,
         user: account.user,
         ip: parse_client_ip(line.client),
@@ -249,7 +249,7 @@ mod tests {
         let event = event(
             r#"10.0.5.42 - amy.lee%40contoso.com [04/Mar/2025:09:41:17 +0100] "POST https://login.microsoftonline.com/common/GetCredentialType HTTP/1.1" 200 1532 "-" "AADInternals" TCP_MISS:HIER_DIRECT"#,
         );
-        assert_eq!(event.record_id, "combined.log:7");
+        assert_eq!(&*event.record_id, "combined.log:7");
         assert_eq!(event.time, Timestamp(1_741_077_677_000));
         assert_eq!(event.user.as_deref(), Some("amy.lee@contoso.com"));
         assert_eq!(event.ip, "10.0.5.42".parse().ok());
@@ -344,7 +344,7 @@ mod tests {
         let powershell =
             "Mozilla/5.0 (Windows NT; Windows NT 10.0; en-US) WindowsPowerShell/5.1.26100.2161";
         let first = event_at(&outcomes, 2);
-        assert_eq!(first.record_id, "proxy-combined.log:2");
+        assert_eq!(&*first.record_id, "proxy-combined.log:2");
         assert_eq!(
             first.time,
             Timestamp::parse("2025-03-04T08:41:00Z").expect("time")

@@ -222,7 +222,7 @@ fn event(record: Record<'_>, context: &DecodeContext) -> Result<Event, String> {
         bytes: number("bytes", bytes.as_deref().unwrap_or_default())?,
     };
     Ok(Event {
-        record_id: id,
+        record_id: id.into(),
         time: when,
         user: account.user,
         ip: client.as_deref().and_then(parse_client_ip),
@@ -261,7 +261,7 @@ mod tests {
         assert!(rejected_at(&outcomes, 11).starts_with("proxy record without a URL"));
 
         let aad = event_at(&outcomes, 1);
-        assert_eq!(aad.record_id, "pxy-0001");
+        assert_eq!(&*aad.record_id, "pxy-0001");
         assert_eq!(
             aad.time,
             Timestamp::parse("2025-03-04T08:41:17.123Z").expect("time")
@@ -306,7 +306,7 @@ mod tests {
         );
 
         let harvester = event_at(&outcomes, 4);
-        assert_eq!(harvester.record_id, "proxy-ecs.ndjson#4");
+        assert_eq!(&*harvester.record_id, "proxy-ecs.ndjson#4");
         assert_eq!(harvester.ip, "10.0.5.51".parse().ok());
         assert_eq!(
             web(harvester).user_agent.as_deref(),
@@ -314,7 +314,7 @@ mod tests {
         );
         assert_eq!(web(harvester).bytes, Some(48213));
         let flat = event_at(&outcomes, 5);
-        assert_eq!(flat.record_id, "f-00017");
+        assert_eq!(&*flat.record_id, "f-00017");
         assert_eq!(flat.time, Timestamp(1_741_079_112_311));
         assert_eq!(flat.ip, "10.0.8.31".parse().ok());
         assert_eq!(flat.user.as_deref(), Some("amy.lee@contoso.com"));

@@ -95,7 +95,7 @@ pub fn decode_line(text: &str, at: Position, context: &DecodeContext) -> Outcome
         bytes,
     };
     Outcome::Event(Event {
-        record_id: id,
+        record_id: id.into(),
         time: when,
         user: account.user,
         ip: parse_client_ip(client),
@@ -138,7 +138,7 @@ mod tests {
         let event = event(
             "1741077677.123    187 10.0.5.42 TCP_MISS/200 1532 POST https://login.microsoftonline.com/common/GetCredentialType JDoe%40Contoso.com HIER_DIRECT/20.190.160.1 application/json",
         );
-        assert_eq!(event.record_id, "access.log:3");
+        assert_eq!(&*event.record_id, "access.log:3");
         assert_eq!(event.time, Timestamp(1_741_077_677_123));
         assert_eq!(event.user.as_deref(), Some("jdoe@contoso.com"));
         assert_eq!(event.ip, "10.0.5.42".parse().ok());
@@ -207,7 +207,7 @@ mod tests {
         assert!(rejected_at(&outcomes, 12).starts_with("field 1 (time): `04/Mar/2025:09:06:03`"));
 
         let tunnel = event_at(&outcomes, 1);
-        assert_eq!(tunnel.record_id, "proxy-squid.log:1");
+        assert_eq!(&*tunnel.record_id, "proxy-squid.log:1");
         assert_eq!(
             tunnel.time,
             Timestamp::parse("2025-03-04T08:40:59.482Z").expect("time")

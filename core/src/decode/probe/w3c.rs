@@ -147,7 +147,7 @@ fn event(row: &Row<'_>, at: Position, context: &DecodeContext) -> Result<Event, 
         bytes: number("sc-bytes", row.bytes.unwrap_or_default())?,
     };
     Ok(Event {
-        record_id: context.positional_id(at),
+        record_id: context.positional_id(at).into(),
         time: when,
         user: account.user,
         ip,
@@ -197,7 +197,7 @@ mod tests {
         let Outcome::Event(event) = outcome else {
             panic!("{outcome:?}");
         };
-        assert_eq!(event.record_id, "ex250304.log:5");
+        assert_eq!(&*event.record_id, "ex250304.log:5");
         assert_eq!(
             event.time,
             Timestamp::parse("2025-03-04T08:41:17Z").expect("time")
@@ -344,7 +344,7 @@ mod tests {
         );
 
         let anonymous = event_at(&outcomes, 7);
-        assert_eq!(anonymous.record_id, "autodiscover-iis.log:7");
+        assert_eq!(&*anonymous.record_id, "autodiscover-iis.log:7");
         assert_eq!(
             (
                 anonymous.user.as_deref(),

@@ -186,7 +186,7 @@ mod tests {
     #[test]
     fn the_reference_record_field_by_field() {
         let (event, sign_in) = event(REFERENCE);
-        assert_eq!(event.record_id, "22608a25-1d9b-44b5-b0f2-cb94f06b2d00");
+        assert_eq!(&*event.record_id, "22608a25-1d9b-44b5-b0f2-cb94f06b2d00");
         // The sign-in's own time, not the envelope's (written 1.5 s later).
         assert_eq!(event.time, Timestamp(1_741_078_687_949));
         assert_eq!(event.user.as_deref(), Some("jdoe@contoso.com"));

@@ -301,7 +301,7 @@ mod tests {
     #[test]
     fn the_sample_document_field_by_field() {
         let (event, sign_in) = event(SAMPLE);
-        assert_eq!(event.record_id, "22608a25-1d9b-44b5-b0f2-cb94f06b2d00");
+        assert_eq!(&*event.record_id, "22608a25-1d9b-44b5-b0f2-cb94f06b2d00");
         assert_eq!(event.time, Timestamp(1_741_078_687_949));
         assert_eq!(event.user.as_deref(), Some("jdoe@contoso.com"));
         assert_eq!(
@@ -336,7 +336,7 @@ mod tests {
                 "azure":{"signinlogs":{"category":"NonInteractiveUserSignInLogs","result_type":"50053",
                   "properties":{"user_principal_name":"a@b.com","risk_level_during_sign_in":"high","session_id":"s"}}}}"#,
         );
-        assert_eq!(event.record_id, "e1");
+        assert_eq!(&*event.record_id, "e1");
         assert_eq!(event.time, Timestamp(1_741_078_689_444));
         assert_eq!(
             event.ip.map(|ip| ip.to_string()).as_deref(),

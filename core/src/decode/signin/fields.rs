@@ -308,7 +308,7 @@ pub fn to_outcome(fields: &Fields<'_>, names: Names) -> Outcome {
         session_id: owned(fields.session_id),
     };
     Outcome::Event(Event {
-        record_id: id.to_owned(),
+        record_id: id.into(),
         time: instant,
         user,
         ip,
@@ -370,7 +370,7 @@ mod tests {
     #[test]
     fn every_field_is_normalised() {
         let (event, sign_in) = event(&base());
-        assert_eq!(event.record_id, "r1");
+        assert_eq!(&*event.record_id, "r1");
         assert_eq!(event.time, Timestamp(1_741_078_687_000));
         assert_eq!(event.user.as_deref(), Some("jdoe@contoso.com"));
         assert_eq!(

@@ -161,7 +161,7 @@ mod tests {
     #[test]
     fn the_reference_sign_in_field_by_field() {
         let (event, sign_in) = event(REFERENCE);
-        assert_eq!(event.record_id, "66ea54eb-6301-4ee5-be62-ff5a759b0100");
+        assert_eq!(&*event.record_id, "66ea54eb-6301-4ee5-be62-ff5a759b0100");
         assert_eq!(event.time, Timestamp(1_741_078_687_000));
         assert_eq!(event.user.as_deref(), Some("jdoe@contoso.com"));
         assert_eq!(

@@ -154,7 +154,7 @@ mod tests {
         );
         let outcomes = decode_all("exports/InteractiveSignIns_2025-03-04_2025-03-05.csv", &csv);
         let (event, sign_in) = decoded(&outcomes[0]);
-        assert_eq!(event.record_id, "22608a25");
+        assert_eq!(&*event.record_id, "22608a25");
         assert_eq!(event.time, Timestamp(1_741_078_687_000));
         assert_eq!(event.user.as_deref(), Some("jdoe@contoso.com"));
         assert_eq!(
@@ -218,7 +218,7 @@ mod tests {
 13/4/2025 9:20:00 AM,jdoe@contoso.com,Jane Doe,Office 365,198.51.100.4,Berlin,Germany,,,,Failure,none,none,none,notApplied\n";
         let outcomes = decode_all("SignInLogs.csv", csv);
         let (event, sign_in) = decoded(&outcomes[0]);
-        assert_eq!(event.record_id, "SignInLogs.csv:2");
+        assert_eq!(&*event.record_id, "SignInLogs.csv:2");
         assert_eq!(event.time, Timestamp(1_741_078_687_000));
         assert_eq!(event.user.as_deref(), Some("jdoe@contoso.com"));
         assert!(sign_in.succeeded());
@@ -228,7 +228,7 @@ mod tests {
         assert_eq!(sign_in.risk_during, RiskLevel::Hidden);
         assert_eq!(sign_in.risk_aggregated, RiskLevel::Low);
         let (second, failed) = decoded(&outcomes[1]);
-        assert_eq!(second.record_id, "SignInLogs.csv:3");
+        assert_eq!(&*second.record_id, "SignInLogs.csv:3");
         assert_eq!(failed.error_code, UNKNOWN_FAILURE_CODE);
         assert_eq!(failed.country.as_deref(), Some("DE"));
         assert_eq!(

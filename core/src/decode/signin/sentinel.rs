@@ -201,7 +201,7 @@ mod tests {
  "AuthenticationRequirement":"singleFactorAuthentication","AuthenticationProtocol":"none","UserAgent":"curl/8.5.0",
  "AutonomousSystemNumber":"64500","Category":"SignInLogs","OperationName":"Sign-in activity","Type":"SigninLogs","SessionId":"sess-1","CorrelationId":"corr-1"}"#,
         );
-        assert_eq!(event.record_id, "s1");
+        assert_eq!(&*event.record_id, "s1");
         assert_eq!(event.time, Timestamp(1_741_078_687_949));
         assert_eq!(event.user.as_deref(), Some("jdoe@contoso.com"));
         assert_eq!(

@@ -138,7 +138,7 @@ mod tests {
         let Outcome::Event(first) = &outcomes[0] else {
             panic!("{:?}", outcomes[0]);
         };
-        assert_eq!(first.record_id, "b069bb58");
+        assert_eq!(&*first.record_id, "b069bb58");
         assert_eq!(first.time, Timestamp(1_695_122_462_145));
         assert_eq!(first.user.as_deref(), Some("guest@contoso.com"));
         assert_eq!(

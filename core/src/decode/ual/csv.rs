@@ -94,7 +94,7 @@ mod tests {
     fn purview_row_as_documented() {
         let outcomes = decode_all(PURVIEW.as_bytes());
         let event = event(&outcomes[0]);
-        assert_eq!(event.record_id, "5e7c1a0e-2b1d-4f7e-9a49-08dd5b8c1f10");
+        assert_eq!(&*event.record_id, "5e7c1a0e-2b1d-4f7e-9a49-08dd5b8c1f10");
         assert_eq!(event.time, Timestamp(1_741_079_702_000));
         assert_eq!(event.user.as_deref(), Some("jdoe@contoso.com"));
         let EventKind::MailboxRule(rule) = &event.kind else {
@@ -113,7 +113,7 @@ mod tests {
 \"f4c1\",\"ExchangeItem\",\"3/4/2025 9:31:44 AM\",\"jdoe@contoso.com\",\"FileAccessed\",\"\",\"2\",\"2\",\"0b2d4c8f\",\"True\",\"Unchanged\"\n";
         let outcomes = decode_all(text.as_bytes());
         let send = event(&outcomes[0]);
-        assert_eq!(send.record_id, "0b2d4c8e");
+        assert_eq!(&*send.record_id, "0b2d4c8e");
         assert_eq!(send.time, Timestamp(1_741_080_704_000));
         assert_eq!(send.user.as_deref(), Some("jdoe@contoso.com"));
         let EventKind::MailSend(mail) = &send.kind else {
@@ -134,7 +134,7 @@ mod tests {
 4/1/2026 [REDACTED_IP] AM,a@b.com,Send,\"{\"\"Id\"\":\"\"x3\"\"}\"\n\
 2025-03-04T09:15:02,a@b.com,Send,\"{not json\"\n";
         let outcomes = decode_all(text.as_bytes());
-        assert_eq!(event(&outcomes[0]).record_id, "x1");
+        assert_eq!(&*event(&outcomes[0]).record_id, "x1");
         assert_eq!(
             event(&outcomes[1]).time,
             Timestamp::parse("2026-04-01T08:00:00").expect("valid"),

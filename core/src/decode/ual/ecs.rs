@@ -139,7 +139,7 @@ mod tests {
   "Parameters":{"Name":".","SubjectOrBodyContainsWords":"invoice;payment;wire","MoveToFolder":"RSS Feeds","MarkAsRead":"True","StopProcessingRules":"True","AlwaysDeleteOutlookRulesBlob":"False","Force":"False"}}},
  "data_stream":{"dataset":"o365.audit"}}"#,
         );
-        assert_eq!(event.record_id, "5e7c1a0e-2b1d-4f7e-9a49-08dd5b8c1f10");
+        assert_eq!(&*event.record_id, "5e7c1a0e-2b1d-4f7e-9a49-08dd5b8c1f10");
         assert_eq!(event.time, Timestamp(1_741_079_702_000));
         assert_eq!(event.user.as_deref(), Some("jdoe@contoso.com"));
         assert_eq!(event.ip, "198.51.100.23".parse().ok());
@@ -162,7 +162,7 @@ mod tests {
                   "ExtendedProperties":{"KeepMeSignedIn":"False","RequestType":"OAuth2:Authorize"},"ModifiedProperties":{},
                   "UserId":"asr@testsiem.onmicrosoft.com","ApplicationId":"4345a7b9","UserType":"0"}}}"#,
         );
-        assert_eq!(event.record_id, "ca0efc24");
+        assert_eq!(&*event.record_id, "ca0efc24");
         let EventKind::SignIn(sign_in) = event.kind else {
             panic!("a sign-in");
         };

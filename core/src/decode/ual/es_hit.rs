@@ -73,7 +73,7 @@ mod tests {
                            "o365":{"audit":{"UserId":"jdoe@contoso.com"}}}}"#,
         );
         assert!(
-            matches!(&ecs, Outcome::Event(event) if event.record_id == "r1"),
+            matches!(&ecs, Outcome::Event(event) if &*event.record_id == "r1"),
             "{ecs:?}"
         );
         let bare = decode(

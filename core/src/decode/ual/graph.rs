@@ -94,7 +94,7 @@ mod tests {
         let Outcome::Event(event) = outcome else {
             panic!("an event: {outcome:?}");
         };
-        assert_eq!(event.record_id, "4593aac8");
+        assert_eq!(&*event.record_id, "4593aac8");
         assert_eq!(
             event.time,
             Timestamp::parse("2025-03-04T08:58:07Z").expect("valid")

@@ -109,7 +109,7 @@ fn map(record: &AuditRecord<'_>, envelope: &Envelope<'_>) -> Result<Outcome, Str
         }
     };
     Ok(Outcome::Event(Event {
-        record_id: id.to_owned(),
+        record_id: id.into(),
         time,
         user,
         ip: client_ip(record, envelope)?,
@@ -269,7 +269,7 @@ mod tests {
         };
         assert_eq!(
             (
-                from_row.record_id.as_str(),
+                &*from_row.record_id,
                 from_row.time,
                 from_row.user.as_deref()
             ),
@@ -284,7 +284,7 @@ mod tests {
         ) else {
             panic!("an event");
         };
-        assert_eq!(from_record.record_id, "r1");
+        assert_eq!(&*from_record.record_id, "r1");
         assert_eq!(from_record.time, Timestamp(1_741_079_702_000));
         assert_eq!(from_record.user.as_deref(), Some("jdoe@contoso.com"));
         assert_eq!(from_record.ip, "198.51.100.1".parse().ok());

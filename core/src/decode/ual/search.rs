@@ -104,7 +104,7 @@ mod tests {
         let Outcome::Event(event) = outcome else {
             panic!("an event: {outcome:?}");
         };
-        assert_eq!(event.record_id, "9cef02e9");
+        assert_eq!(&*event.record_id, "9cef02e9");
         assert_eq!(event.time, Timestamp(1_741_080_034_000));
         let EventKind::MailAccess(access) = event.kind else {
             panic!("an access");
@@ -122,7 +122,7 @@ mod tests {
             panic!("an event: {outcome:?}");
         };
         assert_eq!(
-            (event.record_id.as_str(), event.time, event.user.as_deref()),
+            (&*event.record_id, event.time, event.user.as_deref()),
             ("r9", Timestamp(1_741_079_702_000), Some("jdoe@contoso.com"))
         );
     }

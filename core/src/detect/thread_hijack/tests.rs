@@ -478,7 +478,7 @@ fn only_replies_that_could_turn_out_new_are_kept_for_late_signals() {
         detector.observe(&send(id, 10 * MINUTE, ip, "RE: x"), &mut findings);
     }
     let state = detector.state.users.get(&USER.to_owned()).expect("tracked");
-    let kept: Vec<&str> = state.replies.iter().map(|s| s.record.as_str()).collect();
+    let kept: Vec<&str> = state.replies.iter().map(|s| &*s.record).collect();
     assert_eq!(kept, vec!["h1"]);
     assert_eq!(state.sends.len(), 3, "every recent send, for deletions");
     assert!(state.sends.iter().all(|s| s.ip.is_none()));

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use std::borrow::Borrow;
 use std::collections::{BTreeMap, VecDeque};
 use std::net::IpAddr;
+use std::sync::Arc;
 
 /// When an address or session was first and last seen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -28,7 +29,7 @@ pub struct Sent {
     /// When.
     pub time: Timestamp,
     /// The record id.
-    pub record: String,
+    pub record: Arc<str>,
     /// The client address.
     pub ip: Option<IpAddr>,
     /// The logon session.

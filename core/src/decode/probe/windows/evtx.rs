@@ -137,7 +137,7 @@ mod tests {
 
         let aad = event_at(&outcomes, 1);
         assert_eq!(
-            aad.record_id,
+            &*aad.record_id,
             "WS-0142.corp.contoso.com/Microsoft-Windows-Sysmon/Operational/67583"
         );
         assert_eq!(
@@ -173,7 +173,7 @@ mod tests {
 
         let login = event_at(&outcomes, 3);
         assert_eq!(
-            login.record_id,
+            &*login.record_id,
             "WS-0142.corp.contoso.com/Microsoft-Windows-Sysmon/Operational/156837"
         );
         assert_eq!(
@@ -227,7 +227,7 @@ mod tests {
 
         let no_such_user = event_at(&outcomes, 8);
         assert_eq!(
-            no_such_user.record_id,
+            &*no_such_user.record_id,
             "EXCH01.corp.contoso.com/Security/2291834"
         );
         assert_eq!(no_such_user.source, LogSource::WindowsSecurity);

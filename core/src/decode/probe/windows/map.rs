@@ -122,7 +122,7 @@ fn mapped(event: &WinEvent<'_>) -> Result<Outcome, String> {
         _ => (None, None),
     };
     Ok(Outcome::Event(Event {
-        record_id,
+        record_id: record_id.into(),
         time: time(event, family)?,
         user,
         ip,

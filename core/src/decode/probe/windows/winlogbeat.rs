@@ -225,7 +225,7 @@ mod tests {
         // Winlogbeat 7, no module: everything is in event_data; Sysmon's UtcTime is the time.
         let raw = event_at(&outcomes, 1);
         assert_eq!(
-            raw.record_id,
+            &*raw.record_id,
             "WS-0142.corp.contoso.com/Microsoft-Windows-Sysmon/Operational/67583"
         );
         assert_eq!(
@@ -247,7 +247,7 @@ mod tests {
         // Winlogbeat 8 with the Sysmon module: the fields were moved to ECS.
         let moved = event_at(&outcomes, 2);
         assert_eq!(
-            moved.record_id,
+            &*moved.record_id,
             "WS-0142.corp.contoso.com/Microsoft-Windows-Sysmon/Operational/156837"
         );
         assert_eq!(
@@ -278,7 +278,7 @@ mod tests {
 
         let failure = event_at(&outcomes, 4);
         assert_eq!(
-            failure.record_id,
+            &*failure.record_id,
             "EXCH01.corp.contoso.com/Security/2291834"
         );
         assert_eq!(failure.source, LogSource::WindowsSecurity);
@@ -292,7 +292,10 @@ mod tests {
         assert_eq!(logon.target_domain, None);
         // Only event.code names the id; the address is only in source.ip.
         let coded = event_at(&outcomes, 5);
-        assert_eq!(coded.record_id, "EXCH01.corp.contoso.com/Security/2291840");
+        assert_eq!(
+            &*coded.record_id,
+            "EXCH01.corp.contoso.com/Security/2291840"
+        );
         assert_eq!(coded.ip, "2001:db8:4c7::91".parse().ok());
         assert_eq!(
             logon_failure(coded).sub_status.as_deref(),
