@@ -92,7 +92,36 @@ fn text_once<'a>(seen: &mut bool, value: RawJson<'a>) -> Option<Option<LenientTe
 /// numeric text), so that it is the same `f64` to the last bit.
 fn number_once(seen: &mut bool, value: RawJson<'_>) -> Option<Number> {
     first_time(seen)?;
+    if value.kind == Kind::Number
+        && let Some(number) = plain_decimal(value.text)
+    {
+        return Some(Number(Some(number)));
+    }
     serde_json::from_str(value.text).ok()
+}
+
+/// The most digits a plain decimal may have: below 2^53, so that its digits are an exact
+/// double.
+const PLAIN_DIGITS: usize = 15;
+
+/// A coordinate as exports write it (`-52.3676`: JSON's plain number, no exponent, at most 15
+/// digits), read without setting up a parser. Its digits and its power of ten (at most 10^15)
+/// are exact doubles, so one division rounds it correctly, which is what serde computes and
+/// what `str::parse` returns: the same `f64` to the last bit. Anything else is left to serde.
+fn plain_decimal(text: &str) -> Option<f64> {
+    let unsigned = text.strip_prefix('-').unwrap_or(text);
+    let (whole, fraction) = match unsigned.split_once('.') {
+        Some((whole, fraction)) if !fraction.is_empty() => (whole, fraction),
+        Some(_) => return None,
+        None => (unsigned, ""),
+    };
+    let digits = |part: &str| part.bytes().all(|byte| byte.is_ascii_digit());
+    let plain = !whole.is_empty()
+        && (whole.len() == 1 || !whole.starts_with('0'))
+        && digits(whole)
+        && digits(fraction)
+        && whole.len() + fraction.len() <= PLAIN_DIGITS;
+    plain.then(|| text.parse().ok()).flatten()
 }
 
 /// Digits as serde writes an unsigned integer back: no sign, no leading zero, no fraction or
@@ -132,6 +161,33 @@ mod tests {
         serde_json::from_str::<Location<'_>>(json)
             .ok()
             .map(|location| format!("{location:?}"))
+    }
+
+    #[test]
+    fn plain_decimals_are_read_and_the_rest_left_to_serde() {
+        assert_eq!(plain_decimal("52.3676"), Some(52.3676));
+        assert_eq!(plain_decimal("-4.9041"), Some(-4.9041));
+        assert_eq!(plain_decimal("0"), Some(0.0));
+        assert_eq!(
+            plain_decimal("-0").map(f64::to_bits),
+            Some((-0.0f64).to_bits())
+        );
+        assert_eq!(plain_decimal("123456789.012345"), Some(123_456_789.012_345));
+        for text in [
+            "1e2",
+            "1.",
+            ".5",
+            "01.5",
+            "-",
+            "",
+            "+1",
+            "1.2.3",
+            "0x10",
+            "1234567890.1234567",
+            "NaN",
+        ] {
+            assert_eq!(plain_decimal(text), None, "{text}");
+        }
     }
 
     #[test]
@@ -222,7 +278,34 @@ mod properties {
         format!("{{{}}}", members.join(","))
     }
 
+    /// A number as exports and generators write coordinates: signs, leading and trailing
+    /// zeros, up to 17 digits, an exponent now and then.
+    fn decimal() -> impl Strategy<Value = String> {
+        prop_oneof![
+            (any::<bool>(), 0u64..1000, "[0-9]{0,14}").prop_map(|(negative, whole, fraction)| {
+                let sign = if negative { "-" } else { "" };
+                if fraction.is_empty() {
+                    format!("{sign}{whole}")
+                } else {
+                    format!("{sign}{whole}.{fraction}")
+                }
+            }),
+            any::<f64>().prop_map(|number| number.to_string()),
+            (-180.0f64..180.0).prop_map(|number| number.to_string()),
+            "-?[0-9]{1,3}(\\.[0-9]{0,3})?([eE][-+]?[0-9]{1,2})?",
+            "0[0-9]{1,3}\\.[0-9]{1,3}",
+        ]
+    }
+
     proptest! {
+        #[test]
+        fn a_plain_decimal_is_serdes_number(text in decimal()) {
+            let serde = serde_json::from_str::<Number>(&text).ok().and_then(|number| number.0);
+            if let Some(fast) = plain_decimal(&text) {
+                prop_assert_eq!(Some(fast.to_bits()), serde.map(f64::to_bits), "{}", text);
+            }
+        }
+
         #[test]
         fn the_scanned_location_is_serdes(json in object(&["city", "countryOrRegion", "geoCoordinates", "state"])) {
             let serde = serde_json::from_str::<Location<'_>>(&json).ok().map(|l| format!("{l:?}"));
