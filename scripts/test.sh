@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every check and test of mailhound: formatting, lints (native and wasm32), the Rust
-# unit, property, end-to-end and CLI tests, the WASM API tests under Node and in headless
+# Runs every check and test of mailhound: formatting, lints (native and wasm32), the API
+# docs' links, the Rust unit, property, end-to-end and CLI tests, the WASM API tests under Node and in headless
 # Chromium, a short run of every fuzz target, a purple-team validation over several seeds,
 # and the page's browser tests.
 set -euo pipefail
@@ -18,6 +18,9 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "lints (wasm32)"
 cargo clippy -p mailhound-core -p mailhound-simulator -p mailhound-wasm \
   --target wasm32-unknown-unknown --all-targets --locked -- -D warnings
+
+step "API docs (every link resolves)"
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
 
 step "Rust tests"
 cargo test --workspace --locked

@@ -19,7 +19,7 @@ use crate::reorder::{Held, Release, ReorderBuffer};
 
 /// Distinct ignore reasons kept in the stats; the rest are counted under [`OTHER_REASONS`].
 const MAX_IGNORE_REASONS: usize = 256;
-/// The ignore reason that absorbs reasons beyond [`MAX_IGNORE_REASONS`].
+/// The ignore reason that absorbs the distinct reasons beyond those the stats keep one by one.
 pub const OTHER_REASONS: &str = "(other)";
 
 /// Errors of the engine's API (bad records are not errors: they are counted rejections).

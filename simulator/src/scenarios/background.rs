@@ -2,10 +2,10 @@
 //!
 //! Per user and day: where they work from (the office's NAT, or, for those who work from
 //! home, the office's VPN concentrator, both in the office's city), the morning's interactive sign-in
-//! (sometimes after a mistyped password or an MFA prompt, see [`sessions`]), the clients'
+//! (sometimes after a mistyped password or an MFA prompt, see `sessions`), the clients'
 //! silent token refreshes through the day, mailbox reads, and sends whose number depends on
-//! the role ([`volume`]) and whose times follow a daily curve in the user's own time zone
-//! ([`curve`]). Users a scenario sent away (travelling) write nothing while away.
+//! the role (`volume`) and whose times follow a daily curve in the user's own time zone
+//! (`curve`). Users a scenario sent away (travelling) write nothing while away.
 //!
 //! None of it may look like an attack: every failure is followed by a success from the same
 //! address, nobody moves, nobody sends in bursts, nobody changes rules. The driver writes it
@@ -122,7 +122,7 @@ pub enum Kind {
     },
     /// The audit log's `UserLoggedIn` of the morning sign-in.
     LoggedIn,
-    /// A silent token refresh by one of the [`sessions::REFRESHING`] apps.
+    /// A silent token refresh by one of the `sessions::REFRESHING` apps.
     Refresh(u8),
     /// A `MailItemsAccessed` record.
     Read,

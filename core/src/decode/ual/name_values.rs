@@ -29,7 +29,7 @@ impl<'a> NameValues<'a> {
         Ok(Self(pairs))
     }
 
-    /// Reads the pairs of an array found in place in a record ([`Members::array_in_place`]),
+    /// Reads the pairs of an array found in place in a record ([`Members::read_array_in_place`]),
     /// as [`NameValues::read`] reads the array's text.
     pub fn read_in_place(elements: &mut Elements<'a>, name: &str) -> Result<Self, String> {
         let mut pairs = Vec::new();

@@ -311,9 +311,10 @@ impl<'a> Members<'a> {
         Ok(Some((key, self.next_value()?)))
     }
 
-    /// The next member's key, leaving the cursor at its value, which [`Members::next_value`]
-    /// or [`Members::object_in_place`] must read next. `Ok(None)` after the closing brace,
-    /// once the rest of the input is checked to be whitespace.
+    /// The next member's key, leaving the cursor at its value, which [`Members::next_value`],
+    /// [`Members::read_object_in_place`] or [`Members::read_array_in_place`] must read next.
+    /// `Ok(None)` after the closing brace, once the rest of the input is checked to be
+    /// whitespace.
     #[inline(always)]
     pub fn next_key(&mut self) -> Result<Option<Key<'a>>, ScanError> {
         if self.done {
