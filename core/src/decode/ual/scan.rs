@@ -372,7 +372,7 @@ impl<'a> Members<'a> {
     ) -> Option<(RawJson<'a>, T)> {
         let mut object = self.object_in_place()?;
         let made = read(&mut object)?;
-        Some((self.skip_past(&object)?, made))
+        Some((self.skip_past(&object, Kind::Object)?, made))
     }
 
     /// Like [`Members::read_object_in_place`], for an array (`read` gets a scanner of its
@@ -383,7 +383,7 @@ impl<'a> Members<'a> {
     ) -> Option<(RawJson<'a>, T)> {
         let mut array = self.array_in_place()?;
         let made = read(&mut array)?;
-        Some((self.skip_past_value(&array.scanner, Kind::Array)?, made))
+        Some((self.skip_past(&array.scanner, Kind::Array)?, made))
     }
 
     /// A scanner of the members of the object at the cursor, in place; the cursor stays at the
@@ -392,20 +392,18 @@ impl<'a> Members<'a> {
         (self.peek() == Some(b'{')).then(|| Members::starting_at(self.text, self.at + 1, true))
     }
 
-    /// Moves past an object read in place by `object` ([`Members::object_in_place`]), and
-    /// gives its text; `None` (and nothing moves) when `object` has not read its closing brace.
-    fn skip_past(&mut self, object: &Members<'a>) -> Option<RawJson<'a>> {
-        self.skip_past_value(object, Kind::Object)
-    }
-
-    /// A scanner of the elements of the array at the cursor, in place.
+    /// A scanner of the elements of the array at the cursor, in place; the cursor stays at the
+    /// value until [`Members::skip_past`].
     fn array_in_place(&self) -> Option<Elements<'a>> {
         (self.peek() == Some(b'[')).then(|| Elements {
             scanner: Members::starting_at(self.text, self.at + 1, true),
         })
     }
 
-    fn skip_past_value(&mut self, inner: &Members<'a>, kind: Kind) -> Option<RawJson<'a>> {
+    /// Moves past the object or array (`kind`) that `inner` read in place
+    /// ([`Members::object_in_place`], [`Members::array_in_place`]), and gives its text; `None`
+    /// (and nothing moves) when `inner` has not read the closing bracket.
+    fn skip_past(&mut self, inner: &Members<'a>, kind: Kind) -> Option<RawJson<'a>> {
         if !inner.done || !inner.nested {
             return None;
         }
