@@ -1,6 +1,7 @@
 //! Prints decode and scan throughput per export form, with the serde_json `IgnoredAny` floor
-//! measured on the same bytes in the same run (best of several passes), for release notes and
-//! quick comparisons. CSV and line formats have no JSON floor of their own; the audit-log
+//! measured on the same bytes in the same run (best of several passes, the floor, decoding
+//! and scanning taking turns so that the machine's drift touches them alike), for release
+//! notes and quick comparisons. CSV and line formats have no JSON floor of their own; the audit-log
 //! NDJSON floor is printed for reference. Run:
 //! `cargo run --release -p mailhound-benches --bin measure [MEGABYTES] [FORM]`, FORM a part of
 //! the form names to measure only those (`NDJSON`).
@@ -16,16 +17,23 @@ use std::hint::black_box;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::time::{Duration, Instant};
 
-/// Best wall time of `passes` runs of `run`.
-fn best_of(passes: usize, mut run: impl FnMut()) -> Duration {
-    (0..passes)
-        .map(|_| {
+/// Best wall time of each of `runs` over `passes` rounds, the runs taking turns within each
+/// round: the machine's speed drifts over seconds, and taking turns exposes every run to the
+/// same drift, so the ratios between them hold even when the absolute numbers move.
+fn best_of_interleaved<const N: usize>(
+    passes: usize,
+    runs: [&mut dyn FnMut(); N],
+) -> [Duration; N] {
+    let mut best = [Duration::MAX; N];
+    let mut runs = runs;
+    for _ in 0..passes {
+        for (run, best) in runs.iter_mut().zip(&mut best) {
             let start = Instant::now();
             run();
-            start.elapsed()
-        })
-        .min()
-        .unwrap_or_default()
+            *best = (*best).min(start.elapsed());
+        }
+    }
+    best
 }
 
 fn mb(bytes: usize, time: Duration) -> f64 {
@@ -80,15 +88,21 @@ fn main() {
         {
             continue;
         }
-        let floor = json.then(|| {
-            best_of(5, || {
-                black_box(parse_floor(black_box(bytes)));
-            })
-        });
         let mut decoded = Default::default();
-        let decode_time = best_of(5, || decoded = decode_only(black_box(bytes), None));
         let mut stats = mailhound_core::Stats::default();
-        let scan_time = best_of(5, || stats = scan(black_box(bytes), None));
+        let mut floor_run = || {
+            black_box(parse_floor(black_box(bytes)));
+        };
+        let mut decode_run = || decoded = decode_only(black_box(bytes), None);
+        let mut scan_run = || stats = scan(black_box(bytes), None);
+        let (floor, decode_time, scan_time) = if *json {
+            let [floor, decode, scan] =
+                best_of_interleaved(5, [&mut floor_run, &mut decode_run, &mut scan_run]);
+            (Some(floor), decode, scan)
+        } else {
+            let [decode, scan] = best_of_interleaved(5, [&mut decode_run, &mut scan_run]);
+            (None, decode, scan)
+        };
         let ratio = |time: Duration| {
             floor.map_or_else(
                 || "-".to_owned(),
@@ -108,5 +122,7 @@ fn main() {
             stats.records as f64 / scan_time.as_secs_f64(),
         );
     }
-    println!("(MB/s; ratio = floor time / our time on the same bytes; best of 5 passes)");
+    println!(
+        "(MB/s; ratio = floor time / our time on the same bytes; best of 5 passes, taking turns)"
+    );
 }
