@@ -12,6 +12,7 @@ use mailhound_core::input::{Input, Item};
 use mailhound_core::{Engine, EngineConfig, Format, Stats, Timestamp};
 use mailhound_simulator::{SimOptions, simulate};
 use serde::de::IgnoredAny;
+use std::time::Duration;
 
 /// The audit records of a simulated tenant of `users` users, one JSON object per item.
 pub fn audit_records(users: usize) -> Vec<String> {
@@ -126,6 +127,24 @@ pub fn purview_csv(records: &[String]) -> Vec<u8> {
         ));
     }
     out.into_bytes()
+}
+
+/// The times of `passes` rounds of `runs`, the runs taking turns within each round, as
+/// `timed` measures each run; one list of times per run. The machine's speed drifts over
+/// seconds, and taking turns exposes every run to the same drift, so that the ratios between
+/// them hold even when the absolute numbers move.
+pub fn take_turns<const N: usize>(
+    passes: usize,
+    mut runs: [&mut dyn FnMut(); N],
+    timed: impl Fn(&mut dyn FnMut()) -> Duration,
+) -> [Vec<Duration>; N] {
+    let mut times: [Vec<Duration>; N] = std::array::from_fn(|_| Vec::with_capacity(passes));
+    for _ in 0..passes {
+        for (run, times) in runs.iter_mut().zip(&mut times) {
+            times.push(timed(&mut **run));
+        }
+    }
+    times
 }
 
 /// Parses a stream of JSON values into `IgnoredAny`: the floor any JSON decoder pays.

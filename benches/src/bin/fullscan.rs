@@ -1,18 +1,18 @@
 //! The full-scan benchmark: decode and every detector, single-threaded, on a large mixed input
 //! (the simulator's audit-log mix and Entra sign-ins, one JSON record per line).
 //!
-//! `fullscan speed [MEGABYTES]` (default 256) builds the input in memory (records repeated with unique ids,
-//! each repetition a year later) and prints events per second and the throughput against
-//! serde_json `IgnoredAny` parsing of the same bytes, measured in the same run (median CPU
-//! time of 5 passes each), and decoding alone, so that the cost of the rest of the scan
-//! (duplicate check, ordering, detectors) shows apart from the decoders'. `fullscan memory
-//! [EVENTS]` streams that many events through one engine in 1 MiB chunks, read from a child
-//! process that generates them as it goes (`fullscan emit EVENTS`: simulating the tenant
-//! peaks far above the scan, so it must not count), and prints the peak resident memory of
-//! the scanning process (`VmHWM`), so that the bound of a 10-million-event scan can be
-//! checked: `fullscan memory 10000000`.
+//! `fullscan speed [MEGABYTES]` (default 256) builds the input in memory (records repeated
+//! with unique ids, each repetition a year later) and prints events per second and the
+//! throughput against serde_json `IgnoredAny` parsing of the same bytes, measured in the same
+//! run (median CPU time of 5 passes each, the three taking turns), and decoding alone, so that
+//! the cost of the rest of the scan (duplicate check, ordering, detectors) shows apart from
+//! the decoders'. `fullscan memory [EVENTS]` streams that many events through one engine in
+//! 1 MiB chunks, read from a child process that generates them as it goes (`fullscan emit
+//! EVENTS`: simulating the tenant peaks far above the scan, so it must not count), and prints
+//! the peak resident memory of the scanning process (`VmHWM`), so that the bound of a
+//! 10-million-event scan can be checked: `fullscan memory 10000000`.
 
-use mailhound_benches::{decode_only, mixed_records, parse_floor, repeat_record};
+use mailhound_benches::{decode_only, mixed_records, parse_floor, repeat_record, take_turns};
 use mailhound_core::{Engine, EngineConfig, Stats};
 use std::hint::black_box;
 use std::io::{BufWriter, Read, Write};
@@ -26,24 +26,25 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// Users of the simulated tenant whose records are repeated.
 const USERS: usize = 2000;
 
-/// Median CPU time of `passes` runs of `run` (this process is single-threaded, so its CPU
-/// time is the work done, whatever else the machine runs; wall time on a shared machine is
-/// not). Falls back to wall time where `/proc` is missing.
-fn median_of(passes: usize, mut run: impl FnMut()) -> Duration {
-    let mut times: Vec<Duration> = (0..passes)
-        .map(|_| {
-            let (cpu, wall) = (cpu_seconds(), Instant::now());
-            run();
-            let cpu = cpu_seconds() - cpu;
-            if cpu.is_finite() && cpu > 0.0 {
-                Duration::from_secs_f64(cpu)
-            } else {
-                wall.elapsed()
-            }
-        })
-        .collect();
-    times.sort();
-    times[times.len() / 2]
+/// The median CPU time of each run over `passes` rounds in which they take turns
+/// ([`take_turns`]). This process is single-threaded, so its CPU time is the work done,
+/// whatever else the machine runs; wall time on a shared machine is not. Falls back to wall
+/// time where the CPU time cannot be read.
+fn median_of_turns<const N: usize>(passes: usize, runs: [&mut dyn FnMut(); N]) -> [Duration; N] {
+    take_turns(passes, runs, |run| {
+        let (cpu, wall) = (cpu_seconds(), Instant::now());
+        run();
+        let cpu = cpu_seconds() - cpu;
+        if cpu.is_finite() && cpu > 0.0 {
+            Duration::from_secs_f64(cpu)
+        } else {
+            wall.elapsed()
+        }
+    })
+    .map(|mut times| {
+        times.sort();
+        times[times.len() / 2]
+    })
 }
 
 /// Scans `bytes` as one input, in 1 MiB chunks as the CLI does.
@@ -68,14 +69,19 @@ fn speed(megabytes: usize) {
         }
         round += 1;
     }
-    let floor = median_of(5, || {
-        black_box(parse_floor(black_box(&bytes)));
-    });
-    let decode = median_of(5, || {
-        black_box(decode_only(black_box(&bytes), None));
-    });
     let mut stats = Stats::default();
-    let time = median_of(5, || stats = scan(black_box(&bytes)));
+    let [floor, decode, time] = median_of_turns(
+        5,
+        [
+            &mut || {
+                black_box(parse_floor(black_box(&bytes)));
+            },
+            &mut || {
+                black_box(decode_only(black_box(&bytes), None));
+            },
+            &mut || stats = scan(black_box(&bytes)),
+        ],
+    );
     let mb = |time: Duration| bytes.len() as f64 / 1e6 / time.as_secs_f64();
     println!(
         "full scan of {:.0} MB ({} records, {} events, {} late events, {} findings)",

@@ -8,7 +8,7 @@
 
 use mailhound_benches::corpus::{FIXTURE_FORMS, fixtures, from_fixture, is_json};
 use mailhound_benches::{
-    audit_records, decode_only, json_array, ndjson, parse_floor, purview_csv, scan,
+    audit_records, decode_only, json_array, ndjson, parse_floor, purview_csv, scan, take_turns,
 };
 use std::hint::black_box;
 
@@ -17,23 +17,15 @@ use std::hint::black_box;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::time::{Duration, Instant};
 
-/// Best wall time of each of `runs` over `passes` rounds, the runs taking turns within each
-/// round: the machine's speed drifts over seconds, and taking turns exposes every run to the
-/// same drift, so the ratios between them hold even when the absolute numbers move.
-fn best_of_interleaved<const N: usize>(
-    passes: usize,
-    runs: [&mut dyn FnMut(); N],
-) -> [Duration; N] {
-    let mut best = [Duration::MAX; N];
-    let mut runs = runs;
-    for _ in 0..passes {
-        for (run, best) in runs.iter_mut().zip(&mut best) {
-            let start = Instant::now();
-            run();
-            *best = (*best).min(start.elapsed());
-        }
-    }
-    best
+/// The best wall time of each run over `passes` rounds in which they take turns
+/// ([`take_turns`]).
+fn best_of_turns<const N: usize>(passes: usize, runs: [&mut dyn FnMut(); N]) -> [Duration; N] {
+    take_turns(passes, runs, |run| {
+        let start = Instant::now();
+        run();
+        start.elapsed()
+    })
+    .map(|times| times.into_iter().min().unwrap_or_default())
 }
 
 fn mb(bytes: usize, time: Duration) -> f64 {
@@ -97,10 +89,10 @@ fn main() {
         let mut scan_run = || stats = scan(black_box(bytes), None);
         let (floor, decode_time, scan_time) = if *json {
             let [floor, decode, scan] =
-                best_of_interleaved(5, [&mut floor_run, &mut decode_run, &mut scan_run]);
+                best_of_turns(5, [&mut floor_run, &mut decode_run, &mut scan_run]);
             (Some(floor), decode, scan)
         } else {
-            let [decode, scan] = best_of_interleaved(5, [&mut decode_run, &mut scan_run]);
+            let [decode, scan] = best_of_turns(5, [&mut decode_run, &mut scan_run]);
             (None, decode, scan)
         };
         let ratio = |time: Duration| {
