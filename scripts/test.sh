@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check and test of mailhound: formatting, lints (native and wasm32), the API
-# docs' links, the Rust unit, property, end-to-end and CLI tests, the WASM API tests under Node and in headless
-# Chromium, a short run of every fuzz target, a purple-team validation over several seeds,
-# and the page's browser tests.
+# docs' links, the Rust unit, property, end-to-end and CLI tests, the WASM API tests under
+# Node and in headless Chromium, a short run of every fuzz target, a purple-team validation
+# over several seeds, and the page's browser tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh

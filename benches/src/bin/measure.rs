@@ -1,8 +1,8 @@
 //! Prints decode and scan throughput per export form, with the serde_json `IgnoredAny` floor
 //! measured on the same bytes in the same run (best of several passes, the floor, decoding
 //! and scanning taking turns so that the machine's drift touches them alike), for release
-//! notes and quick comparisons. CSV and line formats have no JSON floor of their own; the audit-log
-//! NDJSON floor is printed for reference. Run:
+//! notes and quick comparisons. CSV and line formats have no JSON floor of their own; the
+//! audit-log NDJSON floor is printed for reference. Run:
 //! `cargo run --release -p mailhound-benches --bin measure [MEGABYTES] [FORM]`, FORM a part of
 //! the form names to measure only those (`NDJSON`).
 
@@ -82,19 +82,20 @@ fn main() {
         }
         let mut decoded = Default::default();
         let mut stats = mailhound_core::Stats::default();
-        let mut floor_run = || {
-            black_box(parse_floor(black_box(bytes)));
-        };
-        let mut decode_run = || decoded = decode_only(black_box(bytes), None);
-        let mut scan_run = || stats = scan(black_box(bytes), None);
-        let (floor, decode_time, scan_time) = if *json {
-            let [floor, decode, scan] =
-                best_of_turns(5, [&mut floor_run, &mut decode_run, &mut scan_run]);
-            (Some(floor), decode, scan)
-        } else {
-            let [decode, scan] = best_of_turns(5, [&mut decode_run, &mut scan_run]);
-            (None, decode, scan)
-        };
+        // Forms without a JSON floor of their own skip it (the run then times nothing).
+        let [floor, decode_time, scan_time] = best_of_turns(
+            5,
+            [
+                &mut || {
+                    if *json {
+                        black_box(parse_floor(black_box(bytes)));
+                    }
+                },
+                &mut || decoded = decode_only(black_box(bytes), None),
+                &mut || stats = scan(black_box(bytes), None),
+            ],
+        );
+        let floor = json.then_some(floor);
         let ratio = |time: Duration| {
             floor.map_or_else(
                 || "-".to_owned(),
